@@ -1,0 +1,79 @@
+"""The HTTP API: flask-smorest setup, blueprints, and the one place domain errors become 4xx."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, send_from_directory
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
+
+log = logging.getLogger(__name__)
+PREFIX = "/api/v1"
+
+# Domain errors and the status each one gets.
+DOMAIN_ERRORS: dict[type[Exception], int] = {
+    IllegalTransition: 409,
+    InvalidWorkKind: 422,
+}
+
+
+def error_body(status: int, message: str, errors: dict | None = None) -> dict:
+    from http import HTTPStatus
+
+    body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def _register_error_handlers(app: Flask) -> None:
+    for exc_type, status in DOMAIN_ERRORS.items():
+        def handler(exc, status=status):
+            return jsonify(error_body(status, str(exc))), status
+
+        app.register_error_handler(exc_type, handler)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return exc
+        log.exception("Unhandled error")
+        return jsonify(error_body(500, InternalServerError.description)), 500
+
+
+def create_api(app: Flask) -> Api:
+    api = Api(app)
+    from .accounts.routes import blp as accounts
+    from .health.routes import blp as health
+    from .premises.routes import blp as premises
+    from .sectors.routes import blp as sectors
+
+    for blp in (health, sectors, premises, accounts):
+        api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
+    return api
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/swagger-ui-assets/")
+    app.extensions["cuadrilla_api"] = create_api(app)
+    _register_error_handlers(app)
+
+    import swagger_ui_bundle
+
+    # Swagger UI is served from the installed package, so the docs work on a closed intranet.
+    @app.route("/api/swagger-ui-assets/<path:filename>")
+    def swagger_ui_assets(filename):
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.route("/")
+    def index():
+        return jsonify(
+            name="Cuadrilla",
+            docs="/api/docs",
+            openapi="/api/openapi.json",
+            sectors=PREFIX + "/sectors",
+            premises=PREFIX + "/premises",
+            accounts=PREFIX + "/accounts",
+        )

@@ -1,0 +1,61 @@
+from decimal import Decimal
+
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from field_api import db
+from field_api.models import Account, Balance, Premise
+from field_api.registry import queries
+from schemas.registry import AccountCollection, AccountFeature, AccountListArgs
+
+from ..geojson import feature, feature_collection, page_size_from
+
+blp = Blueprint("accounts", __name__, url_prefix="/accounts", description="Accounts (cuentas)")
+
+
+def account_feature(account: Account, premise: Premise, balance: Balance | None) -> dict:
+    return feature(account.id, premise.geom, {
+        "id": account.id,
+        "number": account.number,
+        "holder_name": account.holder_name,
+        "tariff_class": account.tariff_class,
+        "service_status": account.service_status,
+        "protected": account.protected,
+        "premise_id": premise.id,
+        "sector_id": premise.sector_id,
+        "address": queries.address_of(premise),
+        "land_use": premise.land_use,
+        "amount_owed": Decimal(balance.amount_owed_cents if balance else 0) / 100,
+        "months_overdue": balance.months_overdue if balance else 0,
+        "last_payment_date": balance.last_payment_date if balance else None,
+        "version": account.version,
+    })
+
+
+@blp.route("")
+class Accounts(MethodView):
+    @blp.arguments(AccountListArgs, location="query")
+    @blp.response(200, AccountCollection)
+    def get(self, args):
+        """List accounts at their premise's point, filtered by sector, bbox, status or arrears."""
+        size = page_size_from(args)
+        page = queries.list_accounts(db.session(), page_size=size, **args)
+        return feature_collection(page, lambda row: account_feature(*row))
+
+
+@blp.route("/<int:account_id>")
+class AccountById(MethodView):
+    @blp.etag
+    @blp.response(200, AccountFeature)
+    def get(self, account_id):
+        """Show one account with its balance, as a GeoJSON Feature."""
+        row = db.session().execute(
+            select(Account, Premise, Balance)
+            .join(Premise, Account.premise_id == Premise.id)
+            .outerjoin(Balance, Balance.account_id == Account.id)
+            .where(Account.id == account_id)
+        ).first()
+        if row is None:
+            abort(404, message=f"Account {account_id} does not exist.")
+        return account_feature(*row)

@@ -1,0 +1,10 @@
+from .base import Base, Versioned
+from .changelog import ChangeLog
+from .crews import Crew, CrewMember, Device
+from .registry import Account, Balance, Meter, Payment, PaymentAgreement, Premise, Reading, Sector
+from .work import WorkItem
+
+__all__ = [
+    "Account", "Balance", "Base", "ChangeLog", "Crew", "CrewMember", "Device", "Meter",
+    "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned", "WorkItem",
+]

@@ -1,0 +1,49 @@
+"""Crews, their members and the devices they carry."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from geoalchemy2 import Geometry
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from schemas import vocab
+
+from .base import Base, Versioned, enum_column
+
+
+class Crew(Versioned, Base):
+    __tablename__ = "crew"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    travel_mode: Mapped[str] = enum_column(vocab.TRAVEL_MODES, "travel_mode", default="drive")
+    depot = mapped_column(Geometry("POINT", srid=4326, spatial_index=False), nullable=False)
+    shift_start: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    shift_end: Mapped[time] = mapped_column(Time, default=time(16, 0))
+    max_stops: Mapped[int] = mapped_column(Integer, default=40)
+
+    members = relationship("CrewMember", back_populates="crew")
+
+
+class CrewMember(Versioned, Base):
+    __tablename__ = "crew_member"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crew_id: Mapped[int] = mapped_column(ForeignKey("crew.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    crew = relationship(Crew, back_populates="members")
+
+
+class Device(Versioned, Base):
+    __tablename__ = "device"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    crew_member_id: Mapped[int] = mapped_column(ForeignKey("crew_member.id"), index=True)
+    label: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
+    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

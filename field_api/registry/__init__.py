@@ -1,0 +1,1 @@
+"""Registry persistence: queries, demo town, import."""

@@ -1,0 +1,1 @@
+"""Marshmallow schemas: the wire contract of the office API and the device protocol."""

@@ -1,0 +1,14 @@
+"""The closed vocabularies of the registry. Values are stored and sent as these strings."""
+
+LAND_USES = ("domestic", "commercial", "industrial", "public", "mixed")
+TARIFF_CLASSES = ("domestic", "domestic_preferential", "commercial", "industrial", "public")
+SERVICE_STATUSES = ("active", "restricted", "suspended", "cancelled")
+CONNECTION_STATUSES = ("metered", "unmetered", "none", "illegal")
+METER_STATUSES = ("working", "stopped", "damaged", "removed")
+AGREEMENT_STATUSES = ("current", "breached", "completed")
+SKILLS = ("notifier", "cut", "inspector", "reader")
+TRAVEL_MODES = ("walk", "drive")
+PAYMENT_CHANNELS = ("cashier", "bank", "online", "field", "import")
+
+# Where a registry change came from; the change log keeps it beside each changed field.
+CHANGE_SOURCES = ("office", "import", "payment_feed", "field", "system")
