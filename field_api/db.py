@@ -40,6 +40,9 @@ def _spatialite_engine(url, spatialite_library: str, echo: bool) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _load_spatialite(dbapi_conn, _record):
+        # Let SQLAlchemy, not the driver, decide when transactions begin, so SAVEPOINTs and
+        # transactional DDL work (the pysqlite recipe in SQLAlchemy's SQLite notes).
+        dbapi_conn.isolation_level = None
         dbapi_conn.enable_load_extension(True)
         dbapi_conn.load_extension(spatialite_library)
         dbapi_conn.enable_load_extension(False)
@@ -47,6 +50,10 @@ def _spatialite_engine(url, spatialite_library: str, echo: bool) -> Engine:
         dbapi_conn.execute("PRAGMA busy_timeout = 10000")
         # Only the WGS84 reference systems: loading every EPSG code takes seconds.
         init_spatialite(dbapi_conn, transaction=True, init_mode="WGS84")
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        conn.exec_driver_sql("BEGIN")
 
     return engine
 

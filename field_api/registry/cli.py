@@ -16,7 +16,8 @@ def demo_command(accounts, seed, reset, progress):
     from field_api import db
     from field_api.registry.demo import build_demo_town
 
-    summary = build_demo_town(db.engine(), accounts=accounts, seed=seed, reset=reset, progress=progress)
+    with db.engine().begin() as conn:
+        summary = build_demo_town(conn, accounts=accounts, seed=seed, reset=reset, progress=progress)
     click.echo(summary.describe())
 
 
@@ -31,7 +32,8 @@ def import_registry_command(path, skip_invalid, sheet, progress):
     from field_api import db
     from field_api.registry.importer import import_registry
 
-    report = import_registry(db.engine(), path, skip_invalid=skip_invalid, sheet=sheet, progress=progress)
+    with db.engine().begin() as conn:
+        report = import_registry(conn, path, skip_invalid=skip_invalid, sheet=sheet, progress=progress)
     click.echo(report.describe())
     if report.errors and not skip_invalid:
         raise SystemExit(1)
