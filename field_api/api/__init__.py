@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask, jsonify, send_from_directory
 from flask_smorest import Api
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import InternalServerError
 
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
 
@@ -28,6 +28,32 @@ def error_body(status: int, message: str, errors: dict | None = None) -> dict:
     return body
 
 
+def _summary(errors: dict, prefix: str = "") -> list[str]:
+    """Flatten marshmallow's nested errors into 'location.field: message' lines."""
+    lines = []
+    for key, value in errors.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            lines.extend(_summary(value, path + "."))
+        else:
+            messages = value if isinstance(value, list) else [value]
+            lines.append(f"{path}: {' '.join(str(m) for m in messages)}")
+    return lines
+
+
+class CuadrillaApi(Api):
+    """flask-smorest's Api, with a `message` in every error body, not only in some."""
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        if "message" not in payload:
+            if payload.get("errors"):
+                payload["message"] = "Invalid request: " + "; ".join(_summary(payload["errors"]))
+            else:
+                payload["message"] = error.description
+        return payload, code, headers
+
+
 def _register_error_handlers(app: Flask) -> None:
     for exc_type, status in DOMAIN_ERRORS.items():
         def handler(exc, status=status):
@@ -37,14 +63,13 @@ def _register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(exc):
-        if isinstance(exc, HTTPException):
-            return exc
+        # HTTP errors have their own, more specific handler; this one sees only real bugs.
         log.exception("Unhandled error")
         return jsonify(error_body(500, InternalServerError.description)), 500
 
 
 def create_api(app: Flask) -> Api:
-    api = Api(app)
+    api = CuadrillaApi(app)
     from .accounts.routes import blp as accounts
     from .health.routes import blp as health
     from .premises.routes import blp as premises

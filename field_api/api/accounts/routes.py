@@ -47,6 +47,7 @@ class Accounts(MethodView):
 @blp.route("/<int:account_id>")
 class AccountById(MethodView):
     @blp.etag
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, AccountFeature)
     def get(self, account_id):
         """Show one account with its balance, as a GeoJSON Feature."""

@@ -33,6 +33,7 @@ class Premises(MethodView):
 @blp.route("/<int:premise_id>")
 class PremiseById(MethodView):
     @blp.etag
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, PremiseFeature)
     def get(self, premise_id):
         """Show one premise as a GeoJSON Feature."""

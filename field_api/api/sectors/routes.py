@@ -31,6 +31,7 @@ class Sectors(MethodView):
 @blp.route("/<int:sector_id>")
 class SectorById(MethodView):
     @blp.etag
+    @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, SectorFeature)
     def get(self, sector_id):
         """Show one sector as a GeoJSON Feature."""

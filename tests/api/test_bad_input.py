@@ -1,0 +1,38 @@
+"""Malformed filters and ids get a 4xx with the flask-smorest error body, never a 500."""
+import pytest
+
+BAD_QUERIES = [
+    ("/api/v1/accounts?bbox=1,2,3", "four comma-separated numbers"),
+    ("/api/v1/accounts?bbox=a,b,c,d", "must be numbers"),
+    ("/api/v1/accounts?bbox=30.70,-112.20,30.74,-112.10", "[longitude, latitude]"),
+    ("/api/v1/accounts?bbox=-112.1,30.7,-112.2,30.74", "smaller than maximums"),
+    ("/api/v1/accounts?status=asleep", "Must be one of"),
+    ("/api/v1/accounts?in_arrears=maybe", "Not a valid boolean"),
+    ("/api/v1/accounts?min_months_overdue=-1", "greater than or equal to 0"),
+    ("/api/v1/accounts?page=0", "greater than or equal to 1"),
+    ("/api/v1/accounts?page_size=51", "at most 50"),
+    ("/api/v1/premises?sector=abc", "Not a valid integer"),
+    ("/api/v1/premises?land_use=castle", "Must be one of"),
+    ("/api/v1/sectors?bbox=-200,0,10,10", "out of range"),
+]
+
+
+@pytest.mark.parametrize("url,message", BAD_QUERIES)
+def test_malformed_filters_get_422_with_the_error_body(client, url, message):
+    response = client.get(url)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert set(body) >= {"code", "status", "message"} and body["code"] == 422
+    assert message in str(body)
+
+
+@pytest.mark.parametrize("url", ["/api/v1/accounts/999999", "/api/v1/premises/999999",
+                                 "/api/v1/sectors/999999"])
+def test_unknown_ids_get_404_naming_the_id(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "999999" in response.get_json()["message"]
+
+
+def test_non_numeric_id_is_404_not_500(client):
+    assert client.get("/api/v1/accounts/abc").status_code == 404
