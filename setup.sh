@@ -43,18 +43,24 @@ install_project() {
 
 postgres_ready() {
     apt_install postgresql postgresql-15-postgis-3
-    if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if ! pg_isready -q; then
         say "Starting PostgreSQL"
         pg_ctlcluster --skip-systemctl-redirect 15 main start || pg_ctlcluster 15 main start
-        for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+        for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
     fi
-    local psql=(psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt)
+    # Connect over the local socket as this OS user (peer auth works on a stock Debian install).
+    local me; me=$(id -un)
+    if ! psql -d postgres -qAtc "SELECT 1" >/dev/null 2>&1; then
+        say "Creating PostgreSQL role $me"
+        runuser -u postgres -- psql -qc "CREATE ROLE \"$me\" SUPERUSER LOGIN"
+    fi
+    local psql=(psql -v ON_ERROR_STOP=1 -qAt)
     if [ "$("${psql[@]}" -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$PG_TEST_DB'")" != "1" ]; then
         say "Creating database $PG_TEST_DB"
         "${psql[@]}" -d postgres -c "CREATE DATABASE $PG_TEST_DB"
     fi
     "${psql[@]}" -d "$PG_TEST_DB" -c "CREATE EXTENSION IF NOT EXISTS postgis"
-    export POSTGIS_TEST_URL=${POSTGIS_TEST_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/$PG_TEST_DB}
+    export POSTGIS_TEST_URL=${POSTGIS_TEST_URL:-postgresql+psycopg:///$PG_TEST_DB?host=/var/run/postgresql}
 }
 
 case "${1:-}" in

@@ -17,7 +17,7 @@ from field_api import migrate  # noqa: E402
 from field_api.db import make_engine  # noqa: E402
 
 POSTGIS_URL = os.environ.get(
-    "POSTGIS_TEST_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/cuadrilla_test"
+    "POSTGIS_TEST_URL", "postgresql+psycopg:///cuadrilla_test?host=/var/run/postgresql"
 )
 BACKENDS = ("spatialite", "postgis")
 
