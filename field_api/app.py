@@ -22,6 +22,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
     )
     logging.basicConfig(level=logging.INFO)
+    from .auth.tokens import configure as configure_hashing
+
+    configure_hashing(app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"])
     db.init_app(app)
 
     from . import cli, models  # noqa: F401  (models register the change-log hook)

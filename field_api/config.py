@@ -53,6 +53,14 @@ SETTINGS: dict[str, Setting] = {
     "PAGE_SIZE_MAX": Setting(1000, _as_int, "largest page a list request may ask for"),
     "SQL_ECHO": Setting(False, _as_bool, "log every SQL statement"),
     "TESTING": Setting(False, _as_bool, "Flask testing mode"),
+    "ACCESS_TOKEN_MINUTES": Setting(15, _as_int, "lifetime of an office access token"),
+    "REFRESH_TOKEN_DAYS": Setting(14, _as_int, "lifetime of a refresh token"),
+    "LOGIN_MAX_FAILURES_PER_USER": Setting(5, _as_int, "failed logins per username per window"),
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": Setting(20, _as_int, "failed logins per address per window"),
+    "LOGIN_WINDOW_MINUTES": Setting(15, _as_int, "window of the login limits"),
+    "PASSWORD_HASH_TIME_COST": Setting(3, _as_int, "argon2 passes per password hash"),
+    "PASSWORD_HASH_MEMORY_KIB": Setting(65536, _as_int, "argon2 memory per password hash, KiB"),
+    "MAX_BODY_BYTES": Setting(2 * 1024 * 1024, _as_int, "largest request body accepted (413 above)"),
 }
 
 
@@ -88,6 +96,11 @@ def load_settings(test_config: dict | None = None, environ: dict | None = None) 
         values[name] = _parse(name, raw, f"environment variable {PREFIX}{name}")
     for name, raw in (test_config or {}).items():
         values[name] = _parse(name, raw, "test_config")
+    for name in ("ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "LOGIN_MAX_FAILURES_PER_USER",
+                 "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_WINDOW_MINUTES", "MAX_BODY_BYTES", "PASSWORD_HASH_TIME_COST",
+                 "PASSWORD_HASH_MEMORY_KIB"):
+        if values[name] < 1:
+            raise SettingsError(f"Setting {name} must be at least 1, got {values[name]}")
     if values["PAGE_SIZE_DEFAULT"] > values["PAGE_SIZE_MAX"] or values["PAGE_SIZE_DEFAULT"] < 1:
         raise SettingsError("PAGE_SIZE_DEFAULT must be between 1 and PAGE_SIZE_MAX")
     return values

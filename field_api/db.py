@@ -90,7 +90,11 @@ def session() -> Session:
     return g.db_session
 
 
-def _close_session(_exc):
+def close_request_session() -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
+
+
+def _close_session(_exc):
+    close_request_session()

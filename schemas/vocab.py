@@ -12,3 +12,10 @@ PAYMENT_CHANNELS = ("cashier", "bank", "online", "field", "import")
 
 # Where a registry change came from; the change log keeps it beside each changed field.
 CHANGE_SOURCES = ("office", "import", "payment_feed", "field", "system")
+
+# Office roles. admin: users, policy, keys; dispatcher: work, plans, publishing, reassigning;
+# supervisor: overrides, conflicts, on-site payments; viewer: maps and reports.
+ROLES = ("admin", "dispatcher", "supervisor", "viewer")
+# What a billing-system API key may be allowed to do.
+API_KEY_SCOPES = ("payments:write", "registry:import", "registry:read")
+PRINCIPAL_KINDS = ("user", "api_key", "device", "anonymous")

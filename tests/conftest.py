@@ -12,6 +12,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
+# Cheap password hashing: the tests check behaviour, not argon2's cost.
+os.environ["CUADRILLA_PASSWORD_HASH_TIME_COST"] = "1"
+os.environ["CUADRILLA_PASSWORD_HASH_MEMORY_KIB"] = "1024"
 
 from field_api import migrate  # noqa: E402
 from field_api.db import make_engine  # noqa: E402

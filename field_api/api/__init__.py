@@ -7,6 +7,7 @@ from flask import Flask, jsonify, send_from_directory
 from flask_smorest import Api
 from werkzeug.exceptions import InternalServerError
 
+from field_api.auth.service import AccessConflict, AuthError, TooManyAttempts, WeakPassword
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
 
 log = logging.getLogger(__name__)
@@ -16,7 +17,19 @@ PREFIX = "/api/v1"
 DOMAIN_ERRORS: dict[type[Exception], int] = {
     IllegalTransition: 409,
     InvalidWorkKind: 422,
+    AccessConflict: 409,
+    WeakPassword: 422,
+    AuthError: 401,
+    TooManyAttempts: 429,
 }
+
+
+def _extra_headers(exc: Exception) -> dict:
+    if isinstance(exc, TooManyAttempts):
+        return {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, AuthError):
+        return {"WWW-Authenticate": 'Bearer realm="cuadrilla"'}
+    return {}
 
 
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
@@ -57,7 +70,7 @@ class CuadrillaApi(Api):
 def _register_error_handlers(app: Flask) -> None:
     for exc_type, status in DOMAIN_ERRORS.items():
         def handler(exc, status=status):
-            return jsonify(error_body(status, str(exc))), status
+            return jsonify(error_body(status, str(exc))), status, _extra_headers(exc)
 
         app.register_error_handler(exc_type, handler)
 
@@ -70,20 +83,31 @@ def _register_error_handlers(app: Flask) -> None:
 
 def create_api(app: Flask) -> Api:
     api = CuadrillaApi(app)
+    from field_api.auth.rules import SECURITY_SCHEMES
+
     from .accounts.routes import blp as accounts
+    from .api_keys.routes import blp as api_keys
+    from .audit.routes import blp as audit
+    from .auth.routes import blp as auth
     from .health.routes import blp as health
     from .premises.routes import blp as premises
     from .sectors.routes import blp as sectors
+    from .users.routes import blp as users
 
-    for blp in (health, sectors, premises, accounts):
+    for name, scheme in SECURITY_SCHEMES.items():
+        api.spec.components.security_scheme(name, scheme)
+    for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     return api
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("OPENAPI_SWAGGER_UI_URL", "/api/swagger-ui-assets/")
+    from field_api.auth import layer
+
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.extensions["cuadrilla_api"] = create_api(app)
     _register_error_handlers(app)
+    layer.init_app(app)
 
     import swagger_ui_bundle
 

@@ -1,3 +1,4 @@
+from .access import ApiKey, AuditEvent, AuthToken, LoginAttempt, OfficeUser
 from .base import Base, Versioned
 from .changelog import ChangeLog
 from .crews import Crew, CrewMember, Device
@@ -5,6 +6,7 @@ from .registry import Account, Balance, Meter, Payment, PaymentAgreement, Premis
 from .work import WorkItem
 
 __all__ = [
+    "ApiKey", "AuditEvent", "AuthToken", "LoginAttempt", "OfficeUser",
     "Account", "Balance", "Base", "ChangeLog", "Crew", "CrewMember", "Device", "Meter",
     "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned", "WorkItem",
 ]

@@ -2,21 +2,60 @@ import pytest
 from shapely.geometry import Point, box
 
 from field_api import create_app
+from field_api.auth import service
 from field_api.geo import to_element
 from field_api.models import Account, Balance, Premise, Sector
+from schemas import vocab
 from tests.conftest import bind_app
+
+PASSWORD = "correct horse battery"
 
 
 @pytest.fixture
 def app(db_url, connection):
-    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "PAGE_SIZE_MAX": 50, "PAGE_SIZE_DEFAULT": 20})
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "PAGE_SIZE_MAX": 50,
+                      "PAGE_SIZE_DEFAULT": 20})
     bind_app(app, connection)
     return app
 
 
 @pytest.fixture
-def client(app):
+def users(app, session):
+    """One office user per role, all with PASSWORD."""
+    made = {role: service.create_user(session, f"{role}1", f"{role.title()} Uno", role, PASSWORD)
+            for role in vocab.ROLES}
+    session.commit()
+    return made
+
+
+def login(client, username, password=PASSWORD):
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password})
+
+
+@pytest.fixture
+def tokens(app, users):
+    """Access tokens by role."""
+    client = app.test_client()
+    return {role: login(client, user.username).get_json()["access_token"] for role, user in users.items()}
+
+
+@pytest.fixture
+def anonymous(app):
     return app.test_client()
+
+
+@pytest.fixture
+def client(app, tokens):
+    """A client signed in as a viewer, the least office role."""
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens['viewer']}"
+    return client
+
+
+def as_role(app, tokens, role):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {tokens[role]}"
+    return client
 
 
 @pytest.fixture

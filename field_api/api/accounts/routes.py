@@ -5,6 +5,8 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from field_api import db
+from field_api.auth import access
+from field_api.auth.rules import OFFICE
 from field_api.models import Account, Balance, Premise
 from field_api.registry import queries
 from schemas.registry import AccountCollection, AccountFeature, AccountListArgs
@@ -35,6 +37,7 @@ def account_feature(account: Account, premise: Premise, balance: Balance | None)
 
 @blp.route("")
 class Accounts(MethodView):
+    @access(*OFFICE, scopes=("registry:read",))
     @blp.arguments(AccountListArgs, location="query")
     @blp.response(200, AccountCollection)
     def get(self, args):
@@ -46,6 +49,7 @@ class Accounts(MethodView):
 
 @blp.route("/<int:account_id>")
 class AccountById(MethodView):
+    @access(*OFFICE, scopes=("registry:read",))
     @blp.etag
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, AccountFeature)

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import text
 
 from field_api import db
+from field_api.auth import public
 from field_api.migrate import current_revision
 from schemas.system import HealthSchema, VersionSchema
 
@@ -11,6 +12,7 @@ blp = Blueprint("system", __name__, url_prefix="", description="Health and versi
 
 @blp.route("/health")
 class Health(MethodView):
+    @public()
     @blp.response(200, HealthSchema)
     def get(self):
         """Report whether the service and its database answer."""
@@ -20,6 +22,7 @@ class Health(MethodView):
 
 @blp.route("/version")
 class Version(MethodView):
+    @public()
     @blp.response(200, VersionSchema)
     def get(self):
         """Give the software version, the schema revision and the database backend."""

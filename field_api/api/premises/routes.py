@@ -2,6 +2,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from field_api import db
+from field_api.auth import access
+from field_api.auth.rules import OFFICE
 from field_api.models import Premise
 from field_api.registry import queries
 from schemas.registry import PremiseCollection, PremiseFeature, PremiseListArgs
@@ -21,6 +23,7 @@ def premise_feature(premise: Premise) -> dict:
 
 @blp.route("")
 class Premises(MethodView):
+    @access(*OFFICE, scopes=("registry:read",))
     @blp.arguments(PremiseListArgs, location="query")
     @blp.response(200, PremiseCollection)
     def get(self, args):
@@ -32,6 +35,7 @@ class Premises(MethodView):
 
 @blp.route("/<int:premise_id>")
 class PremiseById(MethodView):
+    @access(*OFFICE, scopes=("registry:read",))
     @blp.etag
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, PremiseFeature)

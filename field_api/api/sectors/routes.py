@@ -2,6 +2,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 
 from field_api import db
+from field_api.auth import access
+from field_api.auth.rules import OFFICE
 from field_api.models import Sector
 from field_api.registry import queries
 from schemas.registry import SectorCollection, SectorFeature, SectorListArgs
@@ -19,6 +21,7 @@ def sector_feature(sector: Sector) -> dict:
 
 @blp.route("")
 class Sectors(MethodView):
+    @access(*OFFICE, scopes=("registry:read",))
     @blp.arguments(SectorListArgs, location="query")
     @blp.response(200, SectorCollection)
     def get(self, args):
@@ -30,6 +33,7 @@ class Sectors(MethodView):
 
 @blp.route("/<int:sector_id>")
 class SectorById(MethodView):
+    @access(*OFFICE, scopes=("registry:read",))
     @blp.etag
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, SectorFeature)
