@@ -69,7 +69,11 @@ case "${1:-}" in
         say "Building the demo town"
         "$VENV/bin/cuadrilla" db upgrade
         "$VENV/bin/cuadrilla" demo --accounts "${DEMO_ACCOUNTS:-5000}" --seed 7 --reset
+        # A demo-only office user, so the API can be tried at once. Never use it in production.
+        echo "cuadrilla-demo" | "$VENV/bin/cuadrilla" create-user --username demo --full-name "Demo" \
+            --role admin --password-stdin --exist-ok
         say "Serving on http://127.0.0.1:5000  (API docs: http://127.0.0.1:5000/api/docs)"
+        say "Demo log-in: user 'demo', password 'cuadrilla-demo' (POST /api/v1/auth/login)"
         exec "$VENV/bin/cuadrilla" run --host 127.0.0.1 --port 5000
         ;;
     test)

@@ -226,3 +226,8 @@ def test_create_user_command_makes_the_first_admin(db_url, connection):
                          input="corta\n")
     assert weak.exit_code == 1 and "at least 10 characters" in weak.output
     assert login(app.test_client(), "jefa", "una clave larga").status_code == 200
+    again = runner.invoke(args=["create-user", "--username", "jefa", "--role", "admin", "--exist-ok"])
+    assert again.exit_code == 0 and "left as it is" in again.output
+    taken = runner.invoke(args=["create-user", "--username", "jefa", "--role", "admin", "--password-stdin"],
+                          input="otra clave larga\n")
+    assert taken.exit_code == 1 and "is taken" in taken.output
