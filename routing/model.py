@@ -86,6 +86,9 @@ def _default_travel() -> "TravelModel":
 class PlanRequest:
     """Everything one planning run needs.
 
+    `time_budget_s` is wall-clock seconds for the whole planning call (validation and model
+    building included), not only for the search.
+
     Objective: maximise  sum(value of visited stops) - pesos_per_crew_hour * travel hours,
     where travel hours are the crews' time spent moving between places (service and waiting
     are not charged: they are the same whoever visits). Required stops are constraints, not

@@ -1,6 +1,7 @@
 """Plan a day: validate, drop what no crew can reach, solve with PyVRP, time the routes."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
@@ -31,16 +32,22 @@ class Problem:
     vehicles: Sequence[Vehicle]
     heads: Mapping[str, Head] = field(default_factory=dict)  # crew id -> fixed prefix
     warm: Mapping[str, Sequence[str]] = field(default_factory=dict)  # crew id -> stop ids
+    started: float = field(default_factory=time.perf_counter)  # the budget counts from here
     done: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # crew id -> finished stops
 
 
 def plan(request: PlanRequest, previous: Plan | None = None) -> Plan:
-    """Plan the day. `previous` (optional) warm-starts the search from its routes."""
+    """Plan the day. `previous` (optional) warm-starts the search from its routes.
+
+    `request.time_budget_s` is wall-clock time for the whole call: the search stops early
+    enough to leave a small reserve for timing the routes.
+    """
+    started = time.perf_counter()
     validate_request(request)
     jobs = [job_of(s) for s in request.stops]
     vehicles = [vehicle_of(c) for c in request.crews]
     warm = {r.crew_id: r.stop_ids for r in previous.routes} if previous else {}
-    return solve_problem(Problem(request, jobs, vehicles, warm=warm))
+    return solve_problem(Problem(request, jobs, vehicles, warm=warm, started=started))
 
 
 def solve_problem(problem: Problem) -> Plan:
@@ -55,8 +62,10 @@ def solve_problem(problem: Problem) -> Plan:
         vehicle_by_crew[crew]: [job_by_id[s] for s in ids if s in job_by_id]
         for crew, ids in problem.warm.items() if crew in vehicle_by_crew
     }
+    budget = request.time_budget_s
+    deadline = problem.started + budget - min(0.5, max(0.02, 0.02 * budget))
     result = run(net, jobs, vehicles, sorted_out.plannable, request.pesos_per_crew_hour,
-                 request.time_budget_s, request.seed, warm)
+                 deadline, request.seed, warm)
 
     routes = [_timed(problem, i, result.routes.get(i, [])) for i in range(len(vehicles))]
     routed = {j for visits in result.routes.values() for j in visits}

@@ -8,6 +8,7 @@ warm-started from the previous routes.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import Collection, Mapping, Sequence
 
@@ -37,6 +38,7 @@ def replan(
     (lon, lat). A crew without a position is assumed to be at its last done stop, or at its
     start depot if it has done nothing yet.
     """
+    started = time.perf_counter()
     fixed, positions = dict(fixed or {}), dict(positions or {})
     full = replace(request, stops=(*request.stops, *new_stops))
     validate_request(full)
@@ -70,7 +72,8 @@ def replan(
         heads[crew.id] = head
     open_jobs = [job_of(s) for s in full.stops if s.id not in gone and s.id not in set(fixed_ids)]
     warm = {r.crew_id: [s for s in r.stop_ids if s not in gone] for r in previous.routes}
-    return solve_problem(Problem(full, open_jobs, vehicles, heads=heads, warm=warm, done=finished))
+    return solve_problem(Problem(full, open_jobs, vehicles, heads=heads, warm=warm, done=finished,
+                                 started=started))
 
 
 def _finished(previous: Plan, crew_id: str, done: set[str]) -> tuple[str, ...]:

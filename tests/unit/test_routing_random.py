@@ -1,5 +1,6 @@
 """Every plan from a random generator passes the independent feasibility checker."""
 import random
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -83,3 +84,12 @@ def test_random_replans_pass_the_checker(seed):
     for crew_id, ids in fixed.items():
         assert after.route_of(crew_id).stop_ids[: len(ids)] == ids
     assert any(urgent.id in r.stop_ids for r in after.routes)
+
+
+def test_the_time_budget_covers_the_whole_planning_call():
+    stops, crews = random_day(300, n_stops=250)
+    started = time.perf_counter()
+    result = plan(PlanRequest(stops, crews, HaversineTravel(), time_budget_s=1.0))
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.3  # validation, matrices and model building count against the budget
+    assert result.runtime_s < 1.0
