@@ -28,8 +28,11 @@ W = 300.0
 
 
 def solomon_table(budget_s: float) -> None:
-    print(f"\n## Classic instances, {budget_s:g} s per solver (distance, fleet free up to 25; "
-          "reference = .sol 'Cost', re-costed with our matrix)\n")
+    print(f"\n## Classic instances, {budget_s:g} s per solver\n\nMinimise distance. Solomon: "
+          "floor(10·d)/10 edges, travel time = distance, fleet free up to 25 vehicles (the .sol "
+          "files are the distance-minimal solutions, 10/20/15 routes). A-n32-k5: TSPLIB nearest-"
+          "integer distances, 5 trucks; not in the mean. Reference = the .sol 'Cost', re-costed "
+          "with our matrix before use.\n")
     names = list(SOLVERS)
     print(f"| instance | reference | {' | '.join(f'{n} (gap, routes)' for n in names)} |")
     print("|---|---|" + "---|" * len(names))

@@ -18,11 +18,13 @@ never does, and a solution that did would be infeasible and rejected below.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
 from pyvrp import Client, Depot, Location, ProblemData, Route, Solution, VehicleType, solve
+from pyvrp.exceptions import PenaltyBoundWarning
 from pyvrp.stop import MultipleCriteria, NoImprovement
 
 from routing.model import PlanningError
@@ -131,7 +133,10 @@ def run(net: Network, jobs: Sequence[Job], vehicles: Sequence[Vehicle], plannabl
     data, active = build_data(net, jobs, vehicles, plannable, pesos_per_crew_hour)
     initial = _initial(data, active, plannable, warm or {})
     stop = MultipleCriteria([Deadline(deadline), NoImprovement(STALL_ITERATIONS)])
-    result = solve(data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial)
+    with warnings.catch_warnings():
+        # An infeasible outcome is reported below as a PlanningError naming the stops.
+        warnings.simplefilter("ignore", PenaltyBoundWarning)
+        result = solve(data, stop, seed=seed, collect_stats=False, display=False, initial_solution=initial)
     best = result.best
     routes: dict[int, list[int]] = {}
     bad: list[str] = []

@@ -17,7 +17,7 @@ from routing.planner import Head, Problem, solve_problem
 from routing.prepare import Vehicle, job_of, validate_request, vehicle_of
 from routing.result import Plan
 from routing.schedule import timed_route
-from routing.travel import Point
+from routing.travel import Point, is_finite_point
 
 
 def replan(
@@ -51,6 +51,11 @@ def replan(
     for crew_id in (*fixed, *positions):
         if crew_id not in crews:
             raise PlanningError(f"unknown crew {crew_id!r}")
+    for crew_id, point in positions.items():
+        if not (isinstance(point, Sequence) and len(point) == 2 and is_finite_point(*point)):
+            raise PlanningError(f"crew {crew_id!r}: current position {point!r} is not a (lon, lat) pair")
+    if not isinstance(now_min, (int, float)) or not 0 <= now_min <= 48 * 60:
+        raise PlanningError(f"now_min must be minutes since midnight, got {now_min!r}")
     if clash := sorted(set(done) & set(cancelled)):
         raise PlanningError(f"stops both done and cancelled: {', '.join(map(repr, clash))}")
 

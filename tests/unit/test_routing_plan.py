@@ -139,3 +139,25 @@ def test_the_score_is_value_minus_the_priced_travel_hours():
     assert route.value == 350
     assert result.score == pytest.approx(350 - 120 * route.travel_s / 3600)
     assert route.duration_s == route.travel_s + 2 * 600  # default 10 min service, no waiting
+
+
+def test_a_valuable_stop_goes_to_the_distant_crew_with_the_skill_not_the_nearby_one_without():
+    near = crew("near", skills=("notify",), start=(0, 0), mode="drive")
+    far = crew("far", skills=("cut",), start=(4000, 0), mode="drive")
+    result = solve([stop("cut-1", 100, skill="cut", value=5000)], [near, far])
+    assert result.route_of("far").stop_ids == ["cut-1"] and result.route_of("near").stop_ids == []
+
+
+def test_a_plugged_in_matrix_decides_the_order_instead_of_straight_lines():
+    from routing import MatrixTravel
+
+    depot, a, b = at(0, 0), at(500, 0), at(500, 500)
+    # One-way streets: depot->b->a->depot is 3 short legs; the reverse loop is long.
+    seconds = [[0, 900, 100], [100, 0, 900], [900, 100, 0]]  # rows/cols: depot, a, b
+    travel = MatrixTravel([depot, a, b], {"walk": (seconds, seconds)})
+    stops = [Stop("a", *a, "notify", value=1000), Stop("b", *b, "notify", value=1000)]
+    crews = [crew()]
+    result = plan(PlanRequest(stops, crews, travel, time_budget_s=0.5))
+    assert_feasible(result, stops, crews, travel)
+    assert result.route_of("c1").stop_ids == ["b", "a"]
+    assert result.route_of("c1").travel_s == 300

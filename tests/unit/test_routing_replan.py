@@ -97,8 +97,16 @@ def test_a_new_urgent_stop_that_cannot_be_reached_is_an_error_naming_it(morning)
     ({"done": ["s1"], "fixed": {"a": ["s1"]}}, "already done or cancelled: 's1'"),
     ({"fixed": {"a": ["s1"], "b": ["s1"]}}, "fixed more than once: 's1'"),
     ({"new_stops": [stop("s1", 5, value=1)]}, "duplicate stop ids: 's1'"),
+    ({"positions": {"a": (float("nan"), 30.7)}}, "crew 'a': current position"),
+    ({"positions": {"a": None}}, "crew 'a': current position"),
 ])
 def test_inconsistent_replan_input_is_a_planning_error(morning, kwargs, message):
     request, before = morning
     with pytest.raises(PlanningError, match=message):
         replan(request, before, now_min=600, **kwargs)
+
+
+def test_a_now_outside_the_day_is_a_planning_error(morning):
+    request, before = morning
+    with pytest.raises(PlanningError, match="now_min"):
+        replan(request, before, now_min=float("nan"))
