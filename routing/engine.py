@@ -13,7 +13,10 @@ Integer units (PyVRP works in integers):
 Skills: one routing profile per (travel mode, skill set). Inside a profile, every edge into or
 out of a stop whose skill the profile lacks costs FORBIDDEN seconds in both distance and
 duration: visiting it would blow any time window and cost more than any prize, so the solver
-never does, and a solution that did would be infeasible and rejected below.
+never does, and a solution that did would be infeasible and rejected below. (PyVRP 0.14 has
+no per-client vehicle list; client groups model mutually exclusive alternatives, not who may
+visit, so profiles are the way. PyVRP's neighbourhood takes the cheapest edge over profiles,
+so same-skill stops stay neighbours.)
 """
 from __future__ import annotations
 
