@@ -73,3 +73,53 @@ def feature_schemas(name: str, properties: type[Schema]) -> tuple[type[Schema], 
         name=f"{name}FeatureCollection",
     )
     return feature, collection
+
+
+class GeoJSONPolygon(fields.Field):
+    """A GeoJSON Polygon or MultiPolygon (RFC 7946, [lon, lat]) checked for order and validity."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from shapely.geometry import shape
+        from shapely.validation import explain_validity
+
+        if isinstance(value, dict) and value.get("type") == "Feature":
+            value = value.get("geometry")
+        if not isinstance(value, dict) or value.get("type") not in ("Polygon", "MultiPolygon"):
+            raise ValidationError("Expected a GeoJSON Polygon or MultiPolygon object.")
+        polygons = value.get("coordinates")
+        if value["type"] == "Polygon":
+            polygons = [polygons]
+        if not isinstance(polygons, list) or not polygons:
+            raise ValidationError("Polygon coordinates must be a list of linear rings.")
+        for polygon in polygons:
+            if not isinstance(polygon, list) or not polygon:
+                raise ValidationError("Each polygon needs at least one linear ring.")
+            for ring in polygon:
+                _check_ring(ring)
+        geometry = shape(value)
+        if not geometry.is_valid:
+            raise ValidationError(f"Polygon is not valid: {explain_validity(geometry)}.")
+        return geometry
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        from shapely.geometry import mapping
+
+        return None if value is None else mapping(value)
+
+
+def _check_ring(ring) -> None:
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise ValidationError("A linear ring needs at least four positions, the last equal to the first.")
+    for position in ring:
+        if (not isinstance(position, list) or len(position) < 2
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2])):
+            raise ValidationError("Each position must be [longitude, latitude] numbers.")
+    lons = [p[0] for p in ring]
+    lats = [p[1] for p in ring]
+    if all(abs(v) <= 90 for v in lons) and any(abs(v) > 90 for v in lats):
+        raise ValidationError(
+            "Positions look like [latitude, longitude]; GeoJSON order is [longitude, latitude].")
+    for lon, lat in zip(lons, lats):
+        check_lon_lat(lon, lat, "polygon position")
+    if ring[0][:2] != ring[-1][:2]:
+        raise ValidationError("A linear ring must be closed: its last position must equal its first.")

@@ -19,3 +19,13 @@ ROLES = ("admin", "dispatcher", "supervisor", "viewer")
 # What a billing-system API key may be allowed to do.
 API_KEY_SCOPES = ("payments:write", "registry:import", "registry:read")
 PRINCIPAL_KINDS = ("user", "api_key", "device", "anonymous")
+
+# Work item kinds; the lifecycle over these statuses lives in field_api.domain.work_items.
+WORK_TYPES: dict[str, tuple[str, ...]] = {
+    "notice": ("reminder", "payment_demand", "cut_warning", "summons_followup"),
+    "inspection": ("requested", "zero_consumption", "consumption_drop", "illegal_connection"),
+    "verification": ("walk",),
+    "cut": ("restrict", "suspend"),
+    "reconnection": ("restore",),
+}
+WORK_STATUSES = ("pending", "planned", "dispatched", "done", "failed", "cancelled")

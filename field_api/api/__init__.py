@@ -5,10 +5,13 @@ import logging
 
 from flask import Flask, jsonify, send_from_directory
 from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import InternalServerError
 
 from field_api.auth.service import AccessConflict, AuthError, TooManyAttempts, WeakPassword
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
+from field_api.work.agreements import AgreementError
+from field_api.work.inspections import UnknownAccounts
 
 log = logging.getLogger(__name__)
 PREFIX = "/api/v1"
@@ -21,6 +24,8 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     WeakPassword: 422,
     AuthError: 401,
     TooManyAttempts: 429,
+    UnknownAccounts: 422,
+    AgreementError: 409,
 }
 
 
@@ -74,6 +79,12 @@ def _register_error_handlers(app: Flask) -> None:
 
         app.register_error_handler(exc_type, handler)
 
+    @app.errorhandler(IntegrityError)
+    def integrity(exc):
+        # Two offices racing to create the same open work, or a duplicate key slipping past a check.
+        log.warning("Integrity error: %s", exc.orig)
+        return jsonify(error_body(409, "The change conflicts with data stored meanwhile; reload and retry.")), 409
+
     @app.errorhandler(Exception)
     def unexpected(exc):
         # HTTP errors have their own, more specific handler; this one sees only real bugs.
@@ -86,6 +97,11 @@ def create_api(app: Flask) -> Api:
     from field_api.auth.rules import SECURITY_SCHEMES
 
     from .accounts.routes import blp as accounts
+    from .agreements.routes import blp as agreements
+    from .payments.routes import blp as payments
+    from .policy.routes import blp as policy
+    from .work_generation.routes import blp as work_generation
+    from .work_items.routes import blp as work_items
     from .api_keys.routes import blp as api_keys
     from .audit.routes import blp as audit
     from .auth.routes import blp as auth
@@ -96,7 +112,8 @@ def create_api(app: Flask) -> Api:
 
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
-    for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts):
+    for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, policy,
+                work_generation, work_items, payments, agreements):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     return api
 

@@ -5,13 +5,7 @@ A planned or dispatched item may go back one step when a plan is redone or reass
 """
 from __future__ import annotations
 
-WORK_TYPES: dict[str, tuple[str, ...]] = {
-    "notice": ("reminder", "payment_demand", "cut_warning", "summons_followup"),
-    "inspection": ("requested", "zero_consumption", "consumption_drop", "illegal_connection"),
-    "verification": ("walk",),
-    "cut": ("restrict", "suspend"),
-    "reconnection": ("restore",),
-}
+from schemas.vocab import WORK_STATUSES as STATUSES, WORK_TYPES  # noqa: F401
 
 # The skill a crew member needs to carry out each type of work.
 REQUIRED_SKILL = {
@@ -22,7 +16,6 @@ REQUIRED_SKILL = {
     "reconnection": "cut",
 }
 
-STATUSES = ("pending", "planned", "dispatched", "done", "failed", "cancelled")
 OPEN_STATUSES = ("pending", "planned", "dispatched")
 FINAL_STATUSES = ("done", "failed", "cancelled")
 
@@ -65,3 +58,21 @@ def check_kind(work_type: str, subtype: str) -> None:
     if subtype not in WORK_TYPES[work_type]:
         known = ", ".join(WORK_TYPES[work_type])
         raise InvalidWorkKind(f"Unknown subtype '{subtype}' for {work_type}; known: {known}")
+
+
+def kind_of(work_type: str, subtype: str) -> str:
+    """Two open items of the same kind for one target are never allowed.
+
+    Notices differ by stage (a reminder and a cut warning are different kinds); for every other
+    type the subtype does not matter (a restriction and a suspension are both a cut).
+    """
+    return f"notice.{subtype}" if work_type == "notice" else work_type
+
+
+def open_key(work_type: str, subtype: str, account_id: int | None, premise_id: int | None,
+             status: str) -> str | None:
+    """A value unique among open items (a unique index enforces it); None once the item is final."""
+    if status not in OPEN_STATUSES:
+        return None
+    target = f"a{account_id}" if account_id is not None else f"p{premise_id}"
+    return f"{kind_of(work_type, subtype)}:{target}"

@@ -3,10 +3,12 @@ from .base import Base, Versioned
 from .changelog import ChangeLog
 from .crews import Crew, CrewMember, Device
 from .registry import Account, Balance, Meter, Payment, PaymentAgreement, Premise, Reading, Sector
-from .work import WorkItem
+from .policy import CollectionPolicy
+from .work import WorkEvent, WorkItem
 
 __all__ = [
     "ApiKey", "AuditEvent", "AuthToken", "LoginAttempt", "OfficeUser",
     "Account", "Balance", "Base", "ChangeLog", "Crew", "CrewMember", "Device", "Meter",
-    "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned", "WorkItem",
+    "CollectionPolicy", "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned",
+    "WorkEvent", "WorkItem",
 ]

@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     Date,
@@ -69,6 +70,9 @@ class Account(Versioned, Base):
     service_status: Mapped[str] = enum_column(
         vocab.SERVICE_STATUSES, "service_status", default="active", index=True
     )
+    # A supervisor may let a protected account be cut, with a stated reason (recorded).
+    protection_override_reason: Mapped[str | None] = mapped_column(Text)
+    protection_override_by: Mapped[str | None] = mapped_column(String(80))
     premise_id: Mapped[int] = mapped_column(ForeignKey("premise.id"), index=True)
 
     premise = relationship(Premise)
@@ -138,3 +142,7 @@ class Payment(Base):
     paid_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = enum_column(vocab.PAYMENT_CHANNELS, "payment_channel", default="cashier")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    agreement_id: Mapped[int | None] = mapped_column(ForeignKey("payment_agreement.id"))
+    # Who posted it (an API key, a user, an import file), and what it did: replayed on duplicates.
+    source: Mapped[str | None] = mapped_column(String(120))
+    effects: Mapped[dict | None] = mapped_column(JSON)

@@ -3,15 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON, BigInteger, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from field_api.domain import work_items
 from schemas import vocab
 
-from .base import Base, Versioned, enum_column
+from .base import Base, Versioned, enum_column, utcnow
 
 _SUBTYPES = tuple(sorted({s for subs in work_items.WORK_TYPES.values() for s in subs}))
+EVENT_KINDS = ("created", "status_changed", "cancelled", "reassigned", "served")
 
 
 class WorkItem(Versioned, Base):
@@ -39,9 +42,35 @@ class WorkItem(Versioned, Base):
     required_skill: Mapped[str] = enum_column(vocab.SKILLS, "required_skill")
     status: Mapped[str] = enum_column(work_items.STATUSES, "work_status", default="pending", index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
+    assigned_crew_id: Mapped[int | None] = mapped_column(ForeignKey("crew.id"), index=True)
+    # When a notice was served; a cut needs a cut warning served at least N days before.
+    served_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # For cuts and reconnections: the rule that selected the account, in words.
+    rule: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    # Set while the item is open, NULL once final: its unique index stops duplicate open work.
+    open_key: Mapped[str | None] = mapped_column(String(80), unique=True)
 
     def move_to(self, status: str, reason: str | None = None) -> None:
         """Change state, or raise IllegalTransition naming the current state."""
         work_items.check_transition(self.status, status)
         self.status = status
         self.status_reason = reason
+        self.open_key = work_items.open_key(self.type, self.subtype, self.account_id, self.premise_id, status)
+
+
+class WorkEvent(Base):
+    """What happened to a work item, who did it and why. Its id is the sync change-feed cursor."""
+
+    __tablename__ = "work_event"
+    __table_args__ = (Index("ix_work_event_crew_id_id", "crew_id", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), index=True)
+    kind: Mapped[str] = enum_column(EVENT_KINDS, "work_event_kind")
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str | None] = mapped_column(String(80))
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The crew the item belonged to when this happened, so its devices hear of it.
+    crew_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict | None] = mapped_column(JSON)

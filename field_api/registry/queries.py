@@ -24,7 +24,7 @@ class Page:
         return (self.total + self.page_size - 1) // self.page_size
 
 
-def _paginate(session: Session, query: Select, order_by, page: int, page_size: int) -> Page:
+def paginate(session: Session, query: Select, order_by, page: int, page_size: int) -> Page:
     total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = session.execute(
         query.order_by(order_by).limit(page_size).offset((page - 1) * page_size)
@@ -42,7 +42,7 @@ def list_sectors(session: Session, page: int, page_size: int, bbox=None) -> Page
         query = query.where(
             intersects(Sector.geom, "sector", Sector.id, bbox_polygon(bbox), _dialect(session))
         )
-    return _paginate(session, query, Sector.id, page, page_size)
+    return paginate(session, query, Sector.id, page, page_size)
 
 
 def list_premises(
@@ -60,7 +60,7 @@ def list_premises(
         query = query.where(Premise.land_use == land_use)
     if connection_status:
         query = query.where(Premise.connection_status == connection_status)
-    return _paginate(session, query, Premise.id, page, page_size)
+    return paginate(session, query, Premise.id, page, page_size)
 
 
 def premises_in_polygon_count(session: Session, polygon) -> int:
@@ -100,7 +100,7 @@ def list_accounts(
         query = query.where(Balance.amount_owed_cents >= int(Decimal(min_amount_owed) * 100))
     if protected is not None:
         query = query.where(Account.protected.is_(protected))
-    return _paginate(session, query, Account.id, page, page_size)
+    return paginate(session, query, Account.id, page, page_size)
 
 
 def address_of(premise: Premise) -> str:

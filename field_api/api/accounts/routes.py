@@ -1,15 +1,19 @@
 from decimal import Decimal
 
+from flask import g
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from field_api import db
+from field_api.changes import set_source
+from field_api.auth.layer import note
 from field_api.auth import access
 from field_api.auth.rules import OFFICE
 from field_api.models import Account, Balance, Premise
 from field_api.registry import queries
 from schemas.registry import AccountCollection, AccountFeature, AccountListArgs
+from schemas.work import ReasonSchema
 
 from ..geojson import feature, feature_collection, page_size_from
 
@@ -64,3 +68,40 @@ class AccountById(MethodView):
         if row is None:
             abort(404, message=f"Account {account_id} does not exist.")
         return account_feature(*row)
+
+
+@blp.route("/<int:account_id>/protection-override")
+class ProtectionOverride(MethodView):
+    @access("supervisor")
+    @blp.arguments(ReasonSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(200, AccountFeature)
+    def post(self, body, account_id):
+        """Let a protected account be cut, stating why; the override is recorded."""
+        return _set_override(account_id, body["reason"], body["reason"])
+
+    @access("supervisor")
+    @blp.arguments(ReasonSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(200, AccountFeature)
+    def delete(self, body, account_id):
+        """Withdraw an override, stating why; the account is protected from cuts again."""
+        return _set_override(account_id, None, body["reason"])
+
+
+def _set_override(account_id: int, override: str | None, reason: str) -> dict:
+    session = db.session()
+    account = session.get(Account, account_id)
+    if account is None:
+        abort(404, message=f"Account {account_id} does not exist.")
+    if not account.protected:
+        abort(409, message=f"Account {account.number} is not protected; there is nothing to override.")
+    set_source(session, "office", f"protection override by {g.principal.name}")
+    account.protection_override_reason = override
+    account.protection_override_by = g.principal.name if override else None
+    session.commit()
+    note(reason=reason, target=f"account={account.number}")
+    return account_feature(account, session.get(Premise, account.premise_id),
+                           session.get(Balance, account.id))

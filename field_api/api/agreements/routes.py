@@ -1,0 +1,113 @@
+"""Payment agreements (convenios): create, record instalments, and find breached ones."""
+from datetime import date
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from field_api import db
+from field_api.auth import access
+from field_api.auth.layer import note
+from field_api.auth.rules import OFFICE
+from field_api.models import Account, PaymentAgreement
+from field_api.registry.queries import paginate
+from field_api.work import agreements
+from field_api.work.policy import get_policy
+from schemas.work import (
+    AgreementInSchema, AgreementListArgs, AgreementSchema, BreachCheckArgs, BreachCheckSchema, InstalmentSchema,
+    PaymentResultSchema,
+)
+
+from ..geojson import page_size_from
+
+blp = Blueprint("agreements", __name__, url_prefix="/agreements", description="Payment agreements")
+
+
+def view(agreement: PaymentAgreement) -> dict:
+    return {"id": agreement.id, "account_id": agreement.account_id, "total": agreement.total_cents / 100,
+            "instalments": agreement.instalments, "instalments_paid": agreement.instalments_paid,
+            "start_date": agreement.start_date, "status": agreement.status, "version": agreement.version,
+            "next_due": agreements.next_due(agreement) if agreement.status == "current" else None}
+
+
+def _get(agreement_id: int) -> PaymentAgreement:
+    agreement = db.session().get(PaymentAgreement, agreement_id)
+    if agreement is None:
+        abort(404, message=f"Agreement {agreement_id} does not exist.")
+    return agreement
+
+
+@blp.route("")
+class Agreements(MethodView):
+    @access(*OFFICE)
+    @blp.arguments(AgreementListArgs, location="query")
+    @blp.response(200, AgreementSchema(many=True))
+    def get(self, args):
+        """List payment agreements, by status or account."""
+        size = page_size_from(args)
+        query = select(PaymentAgreement)
+        if args.get("status"):
+            query = query.where(PaymentAgreement.status == args["status"])
+        if args.get("account"):
+            query = query.where(PaymentAgreement.account_id == args["account"])
+        page = paginate(db.session(), query, PaymentAgreement.id, args["page"], size)
+        return [view(row[0]) for row in page.rows]
+
+    @access("dispatcher", "supervisor")
+    @blp.arguments(AgreementInSchema)
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(201, AgreementSchema)
+    def post(self, body):
+        """Create a payment agreement for an account; a current one already there is a 409."""
+        session = db.session()
+        if session.get(Account, body["account_id"]) is None:
+            abort(422, message=f"Account {body['account_id']} does not exist.",
+                  errors={"json": {"account_id": ["Unknown account."]}})
+        agreement = agreements.create_agreement(session, body["account_id"], int(body["total"] * 100),
+                                                body["instalments"], body["start_date"])
+        session.commit()
+        note(target=f"agreement={agreement.id}")
+        return view(agreement)
+
+
+@blp.route("/<int:agreement_id>")
+class AgreementById(MethodView):
+    @access(*OFFICE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.response(200, AgreementSchema)
+    def get(self, agreement_id):
+        """Show one agreement and its next due date."""
+        return view(_get(agreement_id))
+
+
+@blp.route("/<int:agreement_id>/instalments")
+class Instalments(MethodView):
+    @access("supervisor", scopes=("payments:write",))
+    @blp.arguments(InstalmentSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(200, PaymentResultSchema)
+    def post(self, body, agreement_id):
+        """Record an instalment: a payment that also counts toward the agreement."""
+        session = db.session()
+        agreement = _get(agreement_id)
+        result = agreements.record_instalment(session, agreement, body["reference"], int(body["amount"] * 100),
+                                              body["paid_on"], get_policy(session),
+                                              f"{g.principal.kind}:{g.principal.name}", g.principal.name)
+        session.commit()
+        note(target=f"agreement={agreement.id}")
+        return result
+
+
+@blp.route("/check-breaches")
+class BreachCheck(MethodView):
+    @access("dispatcher", "supervisor")
+    @blp.arguments(BreachCheckArgs)
+    @blp.response(200, BreachCheckSchema)
+    def post(self, args):
+        """Mark breached every agreement with an instalment overdue past the grace period."""
+        session = db.session()
+        breached = agreements.mark_breaches(session, args.get("as_of") or date.today(), get_policy(session))
+        session.commit()
+        return {"breached": breached}

@@ -1,0 +1,108 @@
+"""Work generation: each operation previews by default and creates only with commit=true."""
+from datetime import date
+
+from flask import g
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from field_api import db
+from field_api.auth import access
+from field_api.auth.layer import note
+from field_api.work import agreements, cuts, inspections, notices, verification
+from field_api.work.areas import AreaFilter
+from field_api.work.policy import get_policy
+from schemas.work import (
+    AnomalyArgs, GenerateArgs, GenerationSchema, NoticeCampaignArgs, RequestedInspectionArgs,
+    VerificationWalkArgs,
+)
+
+blp = Blueprint("work_generation", __name__, url_prefix="/work-generation",
+                description="Cut lists, notice campaigns, inspections and verification walks")
+GENERATORS = ("dispatcher",)
+
+
+def _finish(result, what: str):
+    session = db.session()
+    if result.committed:
+        session.commit()
+        note(target=what, created=len(result.created_ids))
+    else:
+        session.rollback()  # a preview leaves no trace, not even a breach it noticed
+    return result.as_dict()
+
+
+def _common(args):
+    return dict(commit=args["commit"], actor=g.principal.name, limit=args["limit"],
+                max_items=args.get("max_items"))
+
+
+@blp.route("/cut-candidates")
+class CutCandidates(MethodView):
+    @access(*GENERATORS)
+    @blp.arguments(GenerateArgs)
+    @blp.response(200, GenerationSchema)
+    def post(self, args):
+        """Preview or create cut orders, each with the rule that selected it."""
+        session = db.session()
+        policy = get_policy(session)
+        as_of = args.get("as_of") or date.today()
+        agreements.mark_breaches(session, as_of, policy)
+        result = cuts.cut_candidates(session, policy, AreaFilter.from_args(args), as_of, **_common(args))
+        return _finish(result, "cut orders")
+
+
+@blp.route("/notice-campaigns")
+class NoticeCampaigns(MethodView):
+    @access(*GENERATORS)
+    @blp.arguments(NoticeCampaignArgs)
+    @blp.response(200, GenerationSchema)
+    def post(self, args):
+        """Preview or create the notices of one stage: reminder, payment demand or cut warning."""
+        session = db.session()
+        policy = get_policy(session)
+        as_of = args.get("as_of") or date.today()
+        agreements.mark_breaches(session, as_of, policy)
+        result = notices.notice_campaign(session, args["stage"], policy, AreaFilter.from_args(args), as_of,
+                                         **_common(args))
+        return _finish(result, f"notices {args['stage']}")
+
+
+@blp.route("/inspections/anomalies")
+class AnomalyInspections(MethodView):
+    @access(*GENERATORS)
+    @blp.arguments(AnomalyArgs)
+    @blp.response(200, GenerationSchema)
+    def post(self, args):
+        """Preview or create inspections for zero consumption or a sharp drop in readings."""
+        session = db.session()
+        result = inspections.anomaly_inspections(session, args["rule"], get_policy(session),
+                                                 AreaFilter.from_args(args), **_common(args))
+        return _finish(result, f"inspections {args['rule']}")
+
+
+@blp.route("/inspections/requests")
+class RequestedInspections(MethodView):
+    @access(*GENERATORS, "supervisor")
+    @blp.arguments(RequestedInspectionArgs)
+    @blp.response(200, GenerationSchema)
+    def post(self, args):
+        """Preview or create inspections that staff ask for, for named accounts."""
+        session = db.session()
+        result = inspections.requested_inspections(session, args["account_ids"], args["reason"],
+                                                   args["commit"], g.principal.name, args.get("due_date"))
+        note(reason=args["reason"])
+        return _finish(result, "requested inspections")
+
+
+@blp.route("/verification-walks")
+class VerificationWalks(MethodView):
+    @access(*GENERATORS)
+    @blp.arguments(VerificationWalkArgs)
+    @blp.response(200, GenerationSchema)
+    def post(self, args):
+        """Preview or create one verification item per premise inside a sector or polygon."""
+        session = db.session()
+        result = verification.verification_walk(session, AreaFilter.from_args(args),
+                                                args.get("as_of") or date.today(), args["commit"],
+                                                g.principal.name, args["limit"], args.get("due_date"))
+        return _finish(result, "verification walk")

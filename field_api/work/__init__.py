@@ -1,0 +1,1 @@
+"""Office work: the collection policy, work generation, work items, payments and agreements."""

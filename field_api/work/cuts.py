@@ -1,0 +1,106 @@
+"""Cut candidates: accounts past the policy's threshold whose cut warning was served long enough ago.
+
+The rules are one SQL CASE, so the same expression counts the exclusions and picks the candidates,
+on SpatiaLite and PostGIS alike, at a million accounts.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import and_, case, exists, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from field_api.domain.work_items import OPEN_STATUSES
+from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkItem
+
+from .areas import AreaFilter
+from .generation import Generation, collect, pesos
+from .items import NewItem, create_items
+
+# The order in which exclusions are tested; the first that applies is the one counted.
+EXCLUSIONS = ("below_threshold", "not_active", "already_open", "protected", "in_agreement",
+              "no_warning_served", "warning_too_recent")
+
+
+def over_threshold(policy: CollectionPolicy):
+    months = Balance.months_overdue >= policy.cut_min_months_overdue
+    amount = Balance.amount_owed_cents >= policy.cut_min_amount_cents
+    return and_(months, amount) if policy.cut_threshold_rule == "months_and_amount" else or_(months, amount)
+
+
+def warning_cutoff(policy: CollectionPolicy, as_of: date) -> datetime:
+    """A warning served before this instant is at least `cut_warning_days` days old on `as_of`."""
+    return datetime.combine(as_of - timedelta(days=policy.cut_warning_days - 1), time(0), timezone.utc)
+
+
+def _classified(policy: CollectionPolicy, as_of: date):
+    last_warning = (
+        select(WorkItem.account_id, func.max(WorkItem.served_at).label("served_at"))
+        .where(WorkItem.type == "notice", WorkItem.subtype == "cut_warning", WorkItem.served_at.isnot(None))
+        .group_by(WorkItem.account_id).subquery()
+    )
+    open_cut = exists().where(WorkItem.account_id == Account.id, WorkItem.type == "cut",
+                              WorkItem.status.in_(OPEN_STATUSES))
+    current_agreement = exists().where(PaymentAgreement.account_id == Account.id,
+                                       PaymentAgreement.status == "current")
+    protected = and_(Account.protected.is_(True), Account.protection_override_reason.is_(None))
+    reason = case(
+        (~over_threshold(policy), literal("below_threshold")),
+        (Account.service_status != "active", literal("not_active")),
+        (open_cut, literal("already_open")),
+        (and_(literal(policy.exclude_protected), protected), literal("protected")),
+        (and_(literal(policy.exclude_current_agreements), current_agreement), literal("in_agreement")),
+        (last_warning.c.served_at.is_(None), literal("no_warning_served")),
+        (last_warning.c.served_at >= warning_cutoff(policy, as_of), literal("warning_too_recent")),
+        else_=literal("selected"),
+    ).label("outcome")
+    base = (
+        select(Account.id, Account.number, Account.holder_name, Account.protection_override_reason,
+               Premise.id.label("premise_id"), Premise.land_use, Balance.amount_owed_cents,
+               Balance.amount_owed_cents.label("value_cents"), Balance.months_overdue,
+               last_warning.c.served_at, reason)
+        .join(Premise, Account.premise_id == Premise.id)
+        .join(Balance, Balance.account_id == Account.id)
+        .outerjoin(last_warning, last_warning.c.account_id == Account.id)
+    )
+    return base
+
+
+def cut_candidates(session: Session, policy: CollectionPolicy, area: AreaFilter, as_of: date,
+                   commit: bool, actor: str, limit: int = 100, max_items: int | None = None) -> Generation:
+    dialect = session.get_bind().dialect.name
+    rows = area.apply(_classified(policy, as_of), dialect).subquery()
+    return collect(session, "cut", rows, EXCLUSIONS, commit, limit, max_items,
+                   describe=lambda row: _describe(row, policy),
+                   to_item=lambda row: _item(row, policy), actor=actor, reason="lista de corte")
+
+
+def _action(row, policy: CollectionPolicy) -> str:
+    return policy.domestic_cut_action if row.land_use == "domestic" else policy.non_domestic_cut_action
+
+
+def _rule_text(row, policy: CollectionPolicy) -> str:
+    joiner = " y " if policy.cut_threshold_rule == "months_and_amount" else " o "
+    threshold = f"{policy.cut_min_months_overdue} meses{joiner}{pesos(policy.cut_min_amount_cents)}"
+    served = row.served_at.date().isoformat() if row.served_at else "?"
+    text = (f"{row.months_overdue} meses de rezago y adeudo de {pesos(row.amount_owed_cents)} "
+            f"(umbral: {threshold}); aviso de corte notificado el {served} "
+            f"(mínimo {policy.cut_warning_days} días); uso {row.land_use}: {_action(row, policy)}")
+    if row.protection_override_reason:
+        text += "; tarifa preferencial con autorización de corte"
+    return text
+
+
+def _describe(row, policy: CollectionPolicy) -> dict:
+    return {"account_id": row.id, "account_number": row.number, "holder_name": row.holder_name,
+            "premise_id": row.premise_id, "action": _action(row, policy),
+            "amount_owed": row.amount_owed_cents / 100, "months_overdue": row.months_overdue,
+            "rule": _rule_text(row, policy)}
+
+
+def _item(row, policy: CollectionPolicy) -> NewItem:
+    action = _action(row, policy)
+    verb = "Restricción" if action == "restrict" else "Suspensión"
+    return NewItem(type="cut", subtype=action, account_id=row.id, premise_id=row.premise_id,
+                   reason=f"{verb} por adeudo de {pesos(row.amount_owed_cents)}",
+                   priority_value=row.amount_owed_cents / 100, rule=_rule_text(row, policy))
