@@ -7,7 +7,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from sync.business_calendar import fiscal_calendar
-from sync.effects import SyncPolicy, WorkItemView
+from sync.effects import AppendReading, SetServiceStatus, SetWorkItemStatus, SyncPolicy, WorkItemView
+from sync.idempotency import PreviousResult, normalise_uuid
+from sync.merge import Conflict, RegistryRow, row_key
+from sync.process import RecordResult, process_record
 from sync.records import GpsFix, NoticeRecord, PhotoRef, Reading, UploadRecord
 
 # Sonora keeps UTC-7 all year; a fixed offset needs no tz database.
@@ -76,3 +79,65 @@ def item(work_type: str = "notice", status: str = "dispatched", n: int = 1, **ch
     base = WorkItemView(id=100 + n, work_type=work_type, subtype=subtype, status=status,
                         account_id=500 + n, premise_id=700 + n, land_use="domestic")
     return replace(base, **changes)
+
+
+class FakeServer:
+    """An in-memory server built only on the pure sync functions: a registry dict, an idempotency
+    store keyed by client UUID, and append-only lists of what was stored. It applies results
+    the way field_api is meant to: row updates under an optimistic version check, then effects."""
+
+    def __init__(self, registry, items, start=MORNING + timedelta(hours=9)):
+        self.registry = {k: RegistryRow(v.version, dict(v.values)) for k, v in registry.items()}
+        self.items = dict(items)
+        self.store: dict[str, PreviousResult] = {}
+        self.records: list[UploadRecord] = []  # stored observations, append-only
+        self.readings: list[AppendReading] = []
+        self.review: list[Conflict] = []  # the office review queue
+        self.effects: list = []
+        self.now = start
+        self.replies: list[RecordResult] = []
+
+    def upload(self, rec: UploadRecord) -> RecordResult:
+        self.now += timedelta(seconds=1)
+        key = normalise_uuid(rec.client_uuid) or rec.client_uuid
+        item = self.items.get(rec.work_item_id)
+        result = process_record(
+            rec, previous=self.store.get(key), work_item=item, registry_snapshot=self.registry,
+            calendar=CALENDAR, policy=POLICY, received_at=self.now,
+        )
+        if result.first_seen:
+            self.store[result.client_uuid] = PreviousResult(
+                result.client_uuid, result.fingerprint, result.status.value,
+                reply={"status": result.status.value, "message": result.message}, received_at=self.now)
+        if result.applies:
+            self.records.append(rec)
+            for update in result.merge.row_updates():
+                row = self.registry[row_key(update.entity, update.entity_id)]
+                assert row.version == update.base_version, "the snapshot was current: no lost update"
+                self.registry[row_key(update.entity, update.entity_id)] = RegistryRow(
+                    update.new_version, {**row.values, **update.values})
+            self.review.extend(result.merge.conflicts)
+            for effect in result.effects:
+                self._apply(effect)
+        self.replies.append(result)
+        return result
+
+    def _apply(self, effect) -> None:
+        self.effects.append(effect)
+        if isinstance(effect, AppendReading):
+            self.readings.append(effect)
+        elif isinstance(effect, SetServiceStatus):
+            self.office_edit("account", effect.account_id, "service_status", effect.status)
+        elif isinstance(effect, SetWorkItemStatus):
+            self.items[effect.work_item_id] = replace(self.items[effect.work_item_id], status=effect.status)
+
+    def office_edit(self, entity, entity_id, field, value) -> None:
+        key = row_key(entity, entity_id)
+        row = self.registry[key]
+        self.registry[key] = RegistryRow(row.version + 1, {**row.values, field: value})
+
+    def cancel(self, work_item_id, reason="pagó") -> None:
+        self.items[work_item_id] = replace(self.items[work_item_id], status="cancelled", status_reason=reason)
+
+    def values(self) -> dict:
+        return {k: dict(v.values) for k, v in self.registry.items()}
