@@ -35,5 +35,5 @@ def import_registry_command(path, skip_invalid, sheet, progress):
     with db.engine().begin() as conn:
         report = import_registry(conn, path, skip_invalid=skip_invalid, sheet=sheet, progress=progress)
     click.echo(report.describe())
-    if report.errors and not skip_invalid:
+    if report.errors and (not skip_invalid or report.fatal):
         raise SystemExit(1)

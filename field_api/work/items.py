@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timezone
 from typing import Iterable
 
 from sqlalchemy import insert
@@ -81,8 +82,8 @@ def change_status(session: Session, item: WorkItem, status: str, actor: str, rea
 def mark_served(session: Session, item: WorkItem, served_at, actor: str) -> None:
     if item.type != "notice":
         raise work_items.InvalidWorkKind(f"Only notices are served; work item {item.id} is a {item.type}.")
-    item.served_at = served_at
-    record(session, item, "served", actor, served_at=served_at.isoformat())
+    item.served_at = served_at.astimezone(timezone.utc)  # stored in UTC on both backends
+    record(session, item, "served", actor, served_at=item.served_at.isoformat())
 
 
 def reassign(session: Session, item: WorkItem, crew_id: int | None, actor: str, reason: str) -> None:

@@ -92,6 +92,7 @@ class ProtectionOverride(MethodView):
 
 
 def _set_override(account_id: int, override: str | None, reason: str) -> dict:
+    note(reason=reason, target=f"account_id={account_id}")  # refused attempts are audited too
     session = db.session()
     account = session.get(Account, account_id)
     if account is None:
@@ -102,6 +103,5 @@ def _set_override(account_id: int, override: str | None, reason: str) -> dict:
     account.protection_override_reason = override
     account.protection_override_by = g.principal.name if override else None
     session.commit()
-    note(reason=reason, target=f"account={account.number}")
     return account_feature(account, session.get(Premise, account.premise_id),
                            session.get(Balance, account.id))

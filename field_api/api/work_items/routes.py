@@ -19,6 +19,8 @@ from schemas.work import (
 from ..geojson import feature, feature_collection, page_size_from
 
 blp = Blueprint("work_items", __name__, url_prefix="/work-items", description="Work items and their lifecycle")
+# The changes here are POST actions (cancel, reassign, status); they need If-Match like a PATCH.
+blp.METHODS_NEEDING_CHECK_ETAG = ["POST", "PUT", "PATCH", "DELETE"]
 WorkItemFeature, WorkItemCollection = feature_schemas("WorkItem", WorkItemProperties)
 FIELDS = ("id", "type", "subtype", "status", "status_reason", "account_id", "premise_id", "reason", "rule",
           "priority_value", "due_date", "window_start", "window_end", "required_skill", "assigned_crew_id",
