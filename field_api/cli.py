@@ -60,9 +60,10 @@ def openapi_command(output):
 def init_app(app: Flask) -> None:
     from .auth.cli import create_user_command
     from .registry.cli import demo_command, import_registry_command
+    from .work.cli import check_agreements_command, import_payments_command
 
     for command in (db_group, openapi_command, demo_command, import_registry_command,
-                    create_user_command):
+                    create_user_command, import_payments_command, check_agreements_command):
         app.cli.add_command(command)
 
 

@@ -121,3 +121,17 @@ def map_header(cells: list[Any]) -> HeaderMap:
             found.errors.append((column.name, f"required column '{column.name}' is missing "
                                               f"(accepted names: {names})"))
     return found
+
+
+CHANNEL_WORDS = {
+    "cashier": ("caja", "ventanilla"),
+    "bank": ("banco", "transferencia"),
+    "online": ("en_linea", "internet"),
+    "field": ("campo",),
+    "import": ("archivo",),
+}
+
+
+def choice_for_channels():
+    """The payment channel vocabulary, for the payments file."""
+    return v.choice("payment channel", CHANNEL_WORDS)
