@@ -5,7 +5,8 @@ and "mine" is the crew's new value. Per field:
 
 - **Applied**: the registry still holds the value the device saw → write the new value.
 - **NoOp**: the registry already holds the new value (another crew or the office got there).
-- **Conflict**, for the office review queue, never applied automatically:
+- **Conflict**, for the office review queue; never written over a value the crew did not see
+  (`remerge` retries open conflicts after later field corrections, see there):
   - *soft*: the office can keep either side without losing anything of substance: the new
     value equals the registry's except for case, accents, spacing or punctuation ("JUAREZ" /
     "Juárez"); or the registry's change since the package was only of that kind; or the crew
@@ -19,15 +20,12 @@ conflicts that carry no information. A blank new value is written as None.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 from sync.records import Correction
+from sync.values import clean, same, same_in_substance
 
 
 class _Missing:
@@ -49,6 +47,7 @@ class Applied:
     old: Any  # what the registry held (equal to `seen`)
     new: Any  # the cleaned value to write
     base_version: int  # the row version this was merged against
+    index: int | None = None  # position of the correction in its record (set by merge_record)
 
 
 @dataclass(frozen=True)
@@ -56,6 +55,7 @@ class NoOp:
     correction: Correction
     current: Any
     version: int
+    index: int | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class Conflict:
     # cosmetic_registry_change or confirmed_old_value (soft).
     reason: str
     message: str  # Spanish, for the review queue
+    index: int | None = None
 
 
 MergeOutcome = Applied | NoOp | Conflict
@@ -113,61 +114,6 @@ class MergeResult:
         return [RowUpdate(c.entity, c.entity_id, base, base + 1, values) for c, base, values in grouped.values()]
 
 
-def clean(value: Any) -> Any:
-    """The value as it should be written: text NFC-normalised and stripped, blank text → None."""
-    if isinstance(value, str):
-        value = unicodedata.normalize("NFC", value).strip()
-        return value or None
-    return value
-
-
-def _comparable(value: Any) -> tuple:
-    value = clean(value)
-    if value is None:
-        return ("blank",)
-    if isinstance(value, bool):
-        return ("bool", value)
-    if isinstance(value, (int, float, Decimal)):
-        return ("num", Decimal(str(value)) if isinstance(value, float) else Decimal(value))
-    if isinstance(value, (date, datetime)):
-        return ("text", value.isoformat())
-    return ("text", str(value))
-
-
-def _as_number(c: tuple) -> tuple:
-    if c[0] == "text":
-        try:
-            number = Decimal(c[1])
-        except InvalidOperation:
-            return c
-        if number.is_finite():
-            return ("num", number)
-    return c
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equal for the merge (see the module docstring)."""
-    ca, cb = _comparable(a), _comparable(b)
-    if {ca[0], cb[0]} == {"num", "text"}:
-        ca, cb = _as_number(ca), _as_number(cb)
-    return ca == cb
-
-
-def _loose_text(value: Any) -> str:
-    text = unicodedata.normalize("NFKD", str(clean(value) or ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", text).split())
-
-
-def same_in_substance(a: Any, b: Any) -> bool:
-    """Equal once case, accents, spacing and punctuation are ignored (text only)."""
-    if same(a, b):
-        return True
-    if isinstance(clean(a), str) and isinstance(clean(b), str):
-        return _loose_text(a) == _loose_text(b)
-    return False
-
-
 def merge_correction(correction: Correction, current_value: Any, current_version: int | None) -> MergeOutcome:
     """Merge one correction against the registry's current value of that field.
 
@@ -199,29 +145,67 @@ def merge_correction(correction: Correction, current_value: Any, current_version
     return Conflict(c, current_value, current_version, kind, reason, f"{c.entity}.{c.field}: {message}")
 
 
-def merge_record(corrections: Iterable[Correction], registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> MergeResult:
+def merge_record(corrections: Iterable[Correction],
+                 registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> MergeResult:
     """Merge all corrections of one record against a snapshot keyed by `row_key`.
 
     Corrections are merged in order against a working copy, so a record that corrects the same
     field twice sees its own first change; all of them share the row's snapshot version (see
-    `RowUpdate`). Every correction ends in exactly one of the three lists. The record's
-    observations are not touched here and never wait on conflicts.
+    `RowUpdate`). Every correction ends in exactly one of the three lists, with its `index` in
+    the record. The record's observations are not touched here and never wait on conflicts.
+    """
+    outcomes = _merge_in_order(list(corrections), registry_snapshot, {})
+    return as_merge_result(replace(o, index=i) for i, o in enumerate(outcomes))
+
+
+def remerge(open_conflicts: Sequence[Conflict],
+            registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> list[MergeOutcome]:
+    """Try open conflicts again against the registry as it is now; one outcome per conflict, in order.
+
+    Call it after applying field corrections, with the open conflicts of the fields they wrote.
+    Offline edits that arrive out of order then end as if they had arrived in order: a crew's
+    second edit of a field (seen = its own first new value) conflicts if it comes first, and
+    applies as soon as the first edit has, as ODK Central's backlog of entity updates does.
+    Conflicts are retried until none more applies, so chains of any length resolve.
+    Not meant for after office edits: the office settles its conflicts by review, explicitly.
     """
     working: dict[tuple[str, str], dict[str, Any]] = {}
+    results: list[MergeOutcome] = list(open_conflicts)
+    pending = list(range(len(results)))
+    while pending:
+        outcomes = _merge_in_order([results[i].correction for i in pending], registry_snapshot, working)
+        still = []
+        for i, outcome in zip(pending, outcomes):
+            results[i] = replace(outcome, index=open_conflicts[i].index)
+            if isinstance(outcome, Conflict):
+                still.append(i)
+        if len(still) == len(pending):
+            break
+        pending = still
+    return results
+
+
+def as_merge_result(outcomes: Iterable[MergeOutcome]) -> MergeResult:
+    """Sort outcomes into a MergeResult, e.g. to get `row_updates()` of a `remerge`."""
     applied, noops, conflicts = [], [], []
+    for o in outcomes:
+        (applied if isinstance(o, Applied) else noops if isinstance(o, NoOp) else conflicts).append(o)
+    return MergeResult(tuple(applied), tuple(noops), tuple(conflicts))
+
+
+def _merge_in_order(corrections: list[Correction], snapshot: Mapping[tuple[str, str], RegistryRow],
+                    working: dict[tuple[str, str], dict[str, Any]]) -> list[MergeOutcome]:
+    """Merge in order; applied values go into `working` (row values on top of the snapshot)."""
+    outcomes = []
     for c in corrections:
         key = row_key(c.entity, c.entity_id)
-        row = registry_snapshot.get(key)
+        row = snapshot.get(key)
         if row is None:
             outcome = merge_correction(c, MISSING, None)
         else:
             values = working.setdefault(key, dict(row.values))
             outcome = merge_correction(c, values.get(c.field, MISSING), row.version)
-        if isinstance(outcome, Applied):
-            working[key][c.field] = outcome.new
-            applied.append(outcome)
-        elif isinstance(outcome, NoOp):
-            noops.append(outcome)
-        else:
-            conflicts.append(outcome)
-    return MergeResult(tuple(applied), tuple(noops), tuple(conflicts))
+            if isinstance(outcome, Applied):
+                values[c.field] = outcome.new
+        outcomes.append(outcome)
+    return outcomes

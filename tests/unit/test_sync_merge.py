@@ -4,9 +4,11 @@ from datetime import date
 import pytest
 
 from sync.merge import (
-    MISSING, Applied, Conflict, ConflictKind, NoOp, RegistryRow, merge_correction, merge_record, row_key, same,
+    MISSING, Applied, Conflict, ConflictKind, NoOp, RegistryRow, as_merge_result, merge_correction, merge_record,
+    remerge, row_key,
 )
 from sync.records import Correction
+from sync.values import same
 
 
 def fix(field="street", seen="Juárez", new="Hidalgo", entity="premise", entity_id=7):
@@ -119,3 +121,37 @@ def test_merging_does_not_change_the_snapshot():
 
 def test_entity_ids_sent_as_text_find_their_row():
     assert merge_record([fix(entity_id="7")], SNAPSHOT).applied
+
+
+def test_outcomes_carry_the_position_of_their_correction_in_the_record():
+    result = merge_record([fix(field="land_use", seen="domestic", new="domestic"), fix(seen="X"), fix()], SNAPSHOT)
+    assert [o.index for o in result.noops + result.conflicts + result.applied] == [0, 1, 2]
+
+
+def test_a_second_offline_edit_that_arrived_first_applies_once_the_first_has():
+    second = fix(seen="Hidalgo", new="Morelos")  # the first edit was Juárez → Hidalgo
+    (waiting,) = merge_record([second], SNAPSHOT).conflicts
+    after_first = {row_key("premise", 7): RegistryRow(4, {**SNAPSHOT[row_key("premise", 7)].values,
+                                                           "street": "Hidalgo"})}
+    (outcome,) = remerge([waiting], after_first)
+    assert isinstance(outcome, Applied) and outcome.new == "Morelos" and outcome.base_version == 4
+    assert outcome.index == waiting.index == 0
+
+
+def test_remerge_resolves_chains_that_arrived_in_reverse_order():
+    chain = [fix(seen="B", new="C"), fix(seen="C", new="D"), fix(seen="A", new="B")]
+    snapshot = {row_key("premise", 7): RegistryRow(1, {"street": "B"})}
+    waiting = [merge_correction(c, "A", 1) for c in chain[:2]]
+    outcomes = remerge(waiting, snapshot)
+    assert [type(o) for o in outcomes] == [Applied, Applied]
+    (update,) = as_merge_result(outcomes).row_updates()
+    assert dict(update.values) == {"street": "D"} and (update.base_version, update.new_version) == (1, 2)
+
+
+def test_remerge_keeps_a_real_disagreement_open_and_closes_one_the_registry_now_agrees_with():
+    snapshot = {row_key("premise", 7): RegistryRow(5, {"street": "Hidalgo"})}
+    disagree = merge_correction(fix(seen="Juárez", new="Morelos"), "Hidalgo", 4)
+    agree_now = merge_correction(fix(seen="Juárez", new="Hidalgo"), "Allende", 4)
+    still, closed = remerge([disagree, agree_now], snapshot)
+    assert isinstance(still, Conflict) and still.current == "Hidalgo" and still.version == 5
+    assert isinstance(closed, NoOp)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sync.business_calendar import fiscal_calendar
 from sync.effects import AppendReading, SetServiceStatus, SetWorkItemStatus, SyncPolicy, WorkItemView
 from sync.idempotency import PreviousResult, normalise_uuid
-from sync.merge import Conflict, RegistryRow, row_key
+from sync.merge import Conflict, RegistryRow, as_merge_result, remerge, row_key
 from sync.process import RecordResult, process_record
 from sync.records import GpsFix, NoticeRecord, PhotoRef, Reading, UploadRecord
 
@@ -84,7 +84,8 @@ def item(work_type: str = "notice", status: str = "dispatched", n: int = 1, **ch
 class FakeServer:
     """An in-memory server built only on the pure sync functions: a registry dict, an idempotency
     store keyed by client UUID, and append-only lists of what was stored. It applies results
-    the way field_api is meant to: row updates under an optimistic version check, then effects."""
+    the way field_api is meant to: row updates under an optimistic version check, then effects,
+    then a `remerge` of the open conflicts on the fields just written."""
 
     def __init__(self, registry, items, start=MORNING + timedelta(hours=9)):
         self.registry = {k: RegistryRow(v.version, dict(v.values)) for k, v in registry.items()}
@@ -92,18 +93,18 @@ class FakeServer:
         self.store: dict[str, PreviousResult] = {}
         self.records: list[UploadRecord] = []  # stored observations, append-only
         self.readings: list[AppendReading] = []
-        self.review: list[Conflict] = []  # the office review queue
         self.effects: list = []
+        self.open: list[tuple[str, Conflict]] = []  # the review queue: (client uuid, conflict)
+        self.settled: dict[tuple[str, int], object] = {}  # (uuid, index) -> Applied | NoOp, final
         self.now = start
         self.replies: list[RecordResult] = []
 
     def upload(self, rec: UploadRecord) -> RecordResult:
         self.now += timedelta(seconds=1)
         key = normalise_uuid(rec.client_uuid) or rec.client_uuid
-        item = self.items.get(rec.work_item_id)
         result = process_record(
-            rec, previous=self.store.get(key), work_item=item, registry_snapshot=self.registry,
-            calendar=CALENDAR, policy=POLICY, received_at=self.now,
+            rec, previous=self.store.get(key), work_item=self.items.get(rec.work_item_id),
+            registry_snapshot=self.registry, calendar=CALENDAR, policy=POLICY, received_at=self.now,
         )
         if result.first_seen:
             self.store[result.client_uuid] = PreviousResult(
@@ -111,16 +112,39 @@ class FakeServer:
                 reply={"status": result.status.value, "message": result.message}, received_at=self.now)
         if result.applies:
             self.records.append(rec)
-            for update in result.merge.row_updates():
-                row = self.registry[row_key(update.entity, update.entity_id)]
-                assert row.version == update.base_version, "the snapshot was current: no lost update"
-                self.registry[row_key(update.entity, update.entity_id)] = RegistryRow(
-                    update.new_version, {**row.values, **update.values})
-            self.review.extend(result.merge.conflicts)
+            self._write(result.merge.row_updates())
+            for outcome in result.merge.applied + result.merge.noops:
+                self.settled[(result.client_uuid, outcome.index)] = outcome
+            self.open.extend((result.client_uuid, c) for c in result.merge.conflicts)
             for effect in result.effects:
                 self._apply(effect)
+            self._remerge({(row_key(a.correction.entity, a.correction.entity_id), a.correction.field)
+                           for a in result.merge.applied})
         self.replies.append(result)
         return result
+
+    def _write(self, updates) -> None:
+        for update in updates:
+            key = row_key(update.entity, update.entity_id)
+            row = self.registry[key]
+            assert row.version == update.base_version, "the snapshot was current: no lost update"
+            self.registry[key] = RegistryRow(update.new_version, {**row.values, **update.values})
+
+    def _remerge(self, touched) -> None:
+        chosen = [i for i, (_, c) in enumerate(self.open)
+                  if (row_key(c.correction.entity, c.correction.entity_id), c.correction.field) in touched]
+        if not chosen:
+            return
+        outcomes = remerge([self.open[i][1] for i in chosen], self.registry)
+        self._write(as_merge_result(outcomes).row_updates())
+        for i, outcome in zip(chosen, outcomes):
+            uuid_ = self.open[i][0]
+            if isinstance(outcome, Conflict):
+                self.open[i] = (uuid_, outcome)
+            else:
+                self.settled[(uuid_, outcome.index)] = outcome
+                self.open[i] = None
+        self.open = [entry for entry in self.open if entry is not None]
 
     def _apply(self, effect) -> None:
         self.effects.append(effect)
