@@ -1,6 +1,7 @@
 """Read views of the registry for the office API."""
 from __future__ import annotations
 
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from schemas import vocab
@@ -74,3 +75,38 @@ class AccountListArgs(PageArgs):
 SectorFeature, SectorCollection = feature_schemas("Sector", SectorProperties)
 PremiseFeature, PremiseCollection = feature_schemas("Premise", PremiseProperties)
 AccountFeature, AccountCollection = feature_schemas("Account", AccountProperties)
+
+
+class ImportFileSchema(Schema):
+    file = Upload(required=True, metadata={"description": "the billing export, .csv or .xlsx"})
+
+
+class ImportFormSchema(Schema):
+    skip_invalid = fields.Boolean(load_default=False,
+                                  metadata={"description": "import the valid rows, report the others"})
+
+
+class ImportErrorSchema(Schema):
+    row = fields.Integer(allow_none=True)
+    column = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ImportReportSchema(Schema):
+    file_name = fields.String()
+    written = fields.Boolean(metadata={"description": "false: nothing was changed"})
+    rows_read = fields.Integer()
+    rows_skipped = fields.Integer()
+    accounts_created = fields.Integer()
+    accounts_updated = fields.Integer()
+    accounts_unchanged = fields.Integer()
+    premises_created = fields.Integer()
+    premises_updated = fields.Integer()
+    meters_created = fields.Integer()
+    meters_updated = fields.Integer()
+    balances_created = fields.Integer()
+    balances_updated = fields.Integer()
+    changes_logged = fields.Integer()
+    errors = fields.List(fields.Nested(ImportErrorSchema))
+    warnings = fields.List(fields.String())
+    text = fields.String(metadata={"description": "the same report, for people"})

@@ -100,6 +100,7 @@ def create_api(app: Flask) -> Api:
     from .agreements.routes import blp as agreements
     from .payments.routes import blp as payments
     from .policy.routes import blp as policy
+    from .registry_imports.routes import blp as registry_imports
     from .work_generation.routes import blp as work_generation
     from .work_items.routes import blp as work_items
     from .api_keys.routes import blp as api_keys
@@ -112,7 +113,7 @@ def create_api(app: Flask) -> Api:
 
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
-    for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, policy,
+    for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, registry_imports, policy,
                 work_generation, work_items, payments, agreements):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     return api

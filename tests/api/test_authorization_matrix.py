@@ -19,7 +19,7 @@ from tests.api.conftest import PASSWORD, login
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text())
 OFFICE = {"admin", "dispatcher", "supervisor", "viewer"}
-ANYONE = {"anonymous", "expired", "revoked", "key_read", "key_payments"} | OFFICE
+ANYONE = {"anonymous", "expired", "revoked", "key_read", "key_payments", "key_import"} | OFFICE
 
 EXPECTED = {
     "GET /api/v1/health": ANYONE,
@@ -44,6 +44,7 @@ EXPECTED = {
     "GET /api/v1/accounts/{account_id}": OFFICE | {"key_read"},
     "POST /api/v1/accounts/{account_id}/protection-override": {"supervisor"},
     "DELETE /api/v1/accounts/{account_id}/protection-override": {"supervisor"},
+    "POST /api/v1/registry/imports": {"admin", "key_import"},
     "GET /api/v1/policy": OFFICE,
     "PATCH /api/v1/policy": {"admin"},
     "POST /api/v1/work-generation/cut-candidates": {"dispatcher"},
@@ -99,6 +100,7 @@ def credentials(app, users, session):
     anonymous = app.test_client()
     read_key = service.create_api_key(session, "billing-read", ["registry:read"], "test")[1]
     pay_key = service.create_api_key(session, "billing-pay", ["payments:write"], "test")[1]
+    import_key = service.create_api_key(session, "billing-import", ["registry:import"], "test")[1]
     expired = new_token(ACCESS_PREFIX)
     session.add(AuthToken(token_hash=digest(expired), kind="access", user_id=users["admin"].id,
                           session_id="expired", issued_at=utcnow() - timedelta(hours=2),
@@ -119,6 +121,8 @@ def credentials(app, users, session):
             return {"X-API-Key": read_key}
         if principal == "key_payments":
             return {"X-API-Key": pay_key}
+        if principal == "key_import":
+            return {"X-API-Key": import_key}
         return {}
 
     return headers
