@@ -8,8 +8,8 @@ from sync.clock import Receipt, clock_is_suspect, clock_offset, server_order, se
 from sync.effects import SyncPolicy, WorkItemView, effects_of
 from sync.idempotency import Decision, DecisionKind, PreviousResult, decide, normalise_uuid
 from sync.merge import (
-    MISSING, Applied, Conflict, ConflictKind, MergeResult, NoOp, RegistryRow, RowUpdate, merge_correction,
-    merge_record, row_key,
+    MISSING, Applied, Conflict, ConflictKind, MergeResult, NoOp, RegistryRow, Remerged, RowUpdate,
+    merge_correction, merge_record, remerge, row_key,
 )
 from sync.outcomes import OUTCOMES, validate
 from sync.photos import missing_by_record, missing_photos, photo_problems
@@ -23,8 +23,8 @@ __all__ = [
     "MISSING", "OUTCOMES", "Applied", "BusinessCalendar", "Conflict", "ConflictKind", "Correction", "Decision",
     "DecisionKind", "GpsFix", "InspectionFindings", "MergeResult", "NewPremise", "NoOp", "NoticeRecord",
     "PhotoRef", "PreviousResult", "Problem", "Reading", "Receipt", "RecordResult", "RecordStatus", "RegistryRow",
-    "RowUpdate", "SyncPolicy", "UploadRecord", "Window", "WorkItemView", "clock_is_suspect", "clock_offset",
+    "Remerged", "RowUpdate", "SyncPolicy", "UploadRecord", "Window", "WorkItemView", "clock_is_suspect", "clock_offset",
     "decide", "effects_of", "fingerprint", "fiscal_calendar", "holy_week", "merge_correction", "merge_record",
     "mexico_fiscal_holidays", "missing_by_record", "missing_photos", "normalise_uuid", "photo_problems",
-    "process_record", "row_key", "server_order", "server_time_of", "validate",
+    "process_record", "remerge", "row_key", "server_order", "server_time_of", "validate",
 ]

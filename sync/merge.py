@@ -103,15 +103,14 @@ class MergeResult:
     applied: tuple[Applied, ...] = ()
     noops: tuple[NoOp, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
+    # What to write: per row, the final value of every field an applied correction touched.
+    row_updates: tuple[RowUpdate, ...] = ()
 
-    def row_updates(self) -> list[RowUpdate]:
-        """The applied corrections grouped by row, in the order rows were first touched."""
-        grouped: dict[tuple[str, str], tuple[Correction, int, dict[str, Any]]] = {}
-        for a in self.applied:
-            c = a.correction
-            first, base, values = grouped.setdefault(row_key(c.entity, c.entity_id), (c, a.base_version, {}))
-            values[c.field] = a.new
-        return [RowUpdate(c.entity, c.entity_id, base, base + 1, values) for c, base, values in grouped.values()]
+
+@dataclass(frozen=True)
+class Remerged:
+    outcomes: tuple[MergeOutcome, ...]  # one per conflict given to `remerge`, in the same order
+    row_updates: tuple[RowUpdate, ...] = ()
 
 
 def merge_correction(correction: Correction, current_value: Any, current_version: int | None) -> MergeOutcome:
@@ -154,13 +153,19 @@ def merge_record(corrections: Iterable[Correction],
     `RowUpdate`). Every correction ends in exactly one of the three lists, with its `index` in
     the record. The record's observations are not touched here and never wait on conflicts.
     """
-    outcomes = _merge_in_order(list(corrections), registry_snapshot, {})
-    return as_merge_result(replace(o, index=i) for i, o in enumerate(outcomes))
+    working: dict[tuple[str, str], dict[str, Any]] = {}
+    outcomes = [replace(o, index=i) for i, o in enumerate(_merge_in_order(list(corrections), registry_snapshot,
+                                                                          working))]
+    return MergeResult(
+        applied=tuple(o for o in outcomes if isinstance(o, Applied)),
+        noops=tuple(o for o in outcomes if isinstance(o, NoOp)),
+        conflicts=tuple(o for o in outcomes if isinstance(o, Conflict)),
+        row_updates=_row_updates(outcomes, registry_snapshot, working),
+    )
 
 
-def remerge(open_conflicts: Sequence[Conflict],
-            registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> list[MergeOutcome]:
-    """Try open conflicts again against the registry as it is now; one outcome per conflict, in order.
+def remerge(open_conflicts: Sequence[Conflict], registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> Remerged:
+    """Try open conflicts again against the registry as it is now.
 
     Call it after applying field corrections, with the open conflicts of the fields they wrote.
     Offline edits that arrive out of order then end as if they had arrived in order: a crew's
@@ -182,15 +187,7 @@ def remerge(open_conflicts: Sequence[Conflict],
         if len(still) == len(pending):
             break
         pending = still
-    return results
-
-
-def as_merge_result(outcomes: Iterable[MergeOutcome]) -> MergeResult:
-    """Sort outcomes into a MergeResult, e.g. to get `row_updates()` of a `remerge`."""
-    applied, noops, conflicts = [], [], []
-    for o in outcomes:
-        (applied if isinstance(o, Applied) else noops if isinstance(o, NoOp) else conflicts).append(o)
-    return MergeResult(tuple(applied), tuple(noops), tuple(conflicts))
+    return Remerged(tuple(results), _row_updates(results, registry_snapshot, working))
 
 
 def _merge_in_order(corrections: list[Correction], snapshot: Mapping[tuple[str, str], RegistryRow],
@@ -209,3 +206,21 @@ def _merge_in_order(corrections: list[Correction], snapshot: Mapping[tuple[str, 
                 values[c.field] = outcome.new
         outcomes.append(outcome)
     return outcomes
+
+
+def _row_updates(outcomes: Iterable[MergeOutcome], snapshot: Mapping[tuple[str, str], RegistryRow],
+                 working: dict[tuple[str, str], dict[str, Any]]) -> tuple[RowUpdate, ...]:
+    """One update per touched row, with the working copy's final values (not the last applied
+    outcome's: retries may apply a chain's links in any order of the outcome list)."""
+    touched: dict[tuple[str, str], tuple[Correction, list[str]]] = {}
+    for o in outcomes:
+        if isinstance(o, Applied):
+            c = o.correction
+            first, fields = touched.setdefault(row_key(c.entity, c.entity_id), (c, []))
+            if c.field not in fields:
+                fields.append(c.field)
+    return tuple(
+        RowUpdate(c.entity, c.entity_id, snapshot[key].version, snapshot[key].version + 1,
+                  {f: working[key][f] for f in fields})
+        for key, (c, fields) in touched.items()
+    )

@@ -47,7 +47,7 @@ class RecordResult:
 
     @property
     def applies(self) -> bool:
-        """Store the observations, write `merge.row_updates()` and apply `effects`."""
+        """Store the observations, write `merge.row_updates` and apply `effects`."""
         return self.first_seen and self.status in (RecordStatus.ACCEPTED, RecordStatus.CONFLICT)
 
 

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from sync.merge import (
-    MISSING, Applied, Conflict, ConflictKind, NoOp, RegistryRow, as_merge_result, merge_correction, merge_record,
+    MISSING, Applied, Conflict, ConflictKind, NoOp, RegistryRow, merge_correction, merge_record,
     remerge, row_key,
 )
 from sync.records import Correction
@@ -103,7 +103,7 @@ def test_a_record_is_merged_field_by_field_and_nothing_is_dropped():
 
 def test_the_applied_corrections_of_a_row_become_one_versioned_update():
     result = merge_record([fix(), fix(field="dwellings", seen=1, new=2)], SNAPSHOT)
-    (update,) = result.row_updates()
+    (update,) = result.row_updates
     assert (update.entity, update.entity_id, update.base_version, update.new_version) == ("premise", 7, 3, 4)
     assert dict(update.values) == {"street": "Hidalgo", "dwellings": 2}
 
@@ -111,7 +111,7 @@ def test_the_applied_corrections_of_a_row_become_one_versioned_update():
 def test_a_record_correcting_a_field_twice_sees_its_own_first_change():
     result = merge_record([fix(), fix(seen="Hidalgo", new="Morelos")], SNAPSHOT)
     assert [a.new for a in result.applied] == ["Hidalgo", "Morelos"]
-    assert dict(result.row_updates()[0].values) == {"street": "Morelos"}
+    assert dict(result.row_updates[0].values) == {"street": "Morelos"}
 
 
 def test_merging_does_not_change_the_snapshot():
@@ -133,7 +133,7 @@ def test_a_second_offline_edit_that_arrived_first_applies_once_the_first_has():
     (waiting,) = merge_record([second], SNAPSHOT).conflicts
     after_first = {row_key("premise", 7): RegistryRow(4, {**SNAPSHOT[row_key("premise", 7)].values,
                                                            "street": "Hidalgo"})}
-    (outcome,) = remerge([waiting], after_first)
+    (outcome,) = remerge([waiting], after_first).outcomes
     assert isinstance(outcome, Applied) and outcome.new == "Morelos" and outcome.base_version == 4
     assert outcome.index == waiting.index == 0
 
@@ -142,16 +142,24 @@ def test_remerge_resolves_chains_that_arrived_in_reverse_order():
     chain = [fix(seen="B", new="C"), fix(seen="C", new="D"), fix(seen="A", new="B")]
     snapshot = {row_key("premise", 7): RegistryRow(1, {"street": "B"})}
     waiting = [merge_correction(c, "A", 1) for c in chain[:2]]
-    outcomes = remerge(waiting, snapshot)
-    assert [type(o) for o in outcomes] == [Applied, Applied]
-    (update,) = as_merge_result(outcomes).row_updates()
+    remerged = remerge(waiting, snapshot)
+    assert [type(o) for o in remerged.outcomes] == [Applied, Applied]
+    (update,) = remerged.row_updates
     assert dict(update.values) == {"street": "D"} and (update.base_version, update.new_version) == (1, 2)
+
+
+def test_remerge_writes_the_end_of_a_chain_whatever_the_order_of_the_waiting_list():
+    snapshot = {row_key("premise", 7): RegistryRow(1, {"street": "B"})}
+    waiting = [merge_correction(fix(seen="C", new="D"), "A", 1), merge_correction(fix(seen="B", new="C"), "A", 1)]
+    remerged = remerge(waiting, snapshot)
+    assert [o.new for o in remerged.outcomes] == ["D", "C"]
+    assert dict(remerged.row_updates[0].values) == {"street": "D"}
 
 
 def test_remerge_keeps_a_real_disagreement_open_and_closes_one_the_registry_now_agrees_with():
     snapshot = {row_key("premise", 7): RegistryRow(5, {"street": "Hidalgo"})}
     disagree = merge_correction(fix(seen="Juárez", new="Morelos"), "Hidalgo", 4)
     agree_now = merge_correction(fix(seen="Juárez", new="Hidalgo"), "Allende", 4)
-    still, closed = remerge([disagree, agree_now], snapshot)
+    still, closed = remerge([disagree, agree_now], snapshot).outcomes
     assert isinstance(still, Conflict) and still.current == "Hidalgo" and still.version == 5
     assert isinstance(closed, NoOp)

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sync.business_calendar import fiscal_calendar
 from sync.effects import AppendReading, SetServiceStatus, SetWorkItemStatus, SyncPolicy, WorkItemView
 from sync.idempotency import PreviousResult, normalise_uuid
-from sync.merge import Conflict, RegistryRow, as_merge_result, remerge, row_key
+from sync.merge import Conflict, RegistryRow, remerge, row_key
 from sync.process import RecordResult, process_record
 from sync.records import GpsFix, NoticeRecord, PhotoRef, Reading, UploadRecord
 
@@ -112,7 +112,7 @@ class FakeServer:
                 reply={"status": result.status.value, "message": result.message}, received_at=self.now)
         if result.applies:
             self.records.append(rec)
-            self._write(result.merge.row_updates())
+            self._write(result.merge.row_updates)
             for outcome in result.merge.applied + result.merge.noops:
                 self.settled[(result.client_uuid, outcome.index)] = outcome
             self.open.extend((result.client_uuid, c) for c in result.merge.conflicts)
@@ -135,9 +135,9 @@ class FakeServer:
                   if (row_key(c.correction.entity, c.correction.entity_id), c.correction.field) in touched]
         if not chosen:
             return
-        outcomes = remerge([self.open[i][1] for i in chosen], self.registry)
-        self._write(as_merge_result(outcomes).row_updates())
-        for i, outcome in zip(chosen, outcomes):
+        remerged = remerge([self.open[i][1] for i in chosen], self.registry)
+        self._write(remerged.row_updates)
+        for i, outcome in zip(chosen, remerged.outcomes):
             uuid_ = self.open[i][0]
             if isinstance(outcome, Conflict):
                 self.open[i] = (uuid_, outcome)
