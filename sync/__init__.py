@@ -5,7 +5,8 @@ Entry point for one uploaded record: `process_record`; the pieces it uses are pu
 """
 from sync.business_calendar import BusinessCalendar, Window, fiscal_calendar, holy_week, mexico_fiscal_holidays
 from sync.clock import Receipt, clock_is_suspect, clock_offset, server_order, server_time_of
-from sync.effects import SyncPolicy, WorkItemView, effects_of
+from sync.effects import SyncPolicy, WorkItemView
+from sync.followups import effects_of
 from sync.idempotency import Decision, DecisionKind, PreviousResult, decide, normalise_uuid
 from sync.merge import (
     MISSING, Applied, Conflict, ConflictKind, MergeResult, NoOp, RegistryRow, Remerged, RowUpdate,
@@ -20,11 +21,12 @@ from sync.records import (
 )
 
 __all__ = [
-    "MISSING", "OUTCOMES", "Applied", "BusinessCalendar", "Conflict", "ConflictKind", "Correction", "Decision",
-    "DecisionKind", "GpsFix", "InspectionFindings", "MergeResult", "NewPremise", "NoOp", "NoticeRecord",
-    "PhotoRef", "PreviousResult", "Problem", "Reading", "Receipt", "RecordResult", "RecordStatus", "RegistryRow",
-    "Remerged", "RowUpdate", "SyncPolicy", "UploadRecord", "Window", "WorkItemView", "clock_is_suspect", "clock_offset",
-    "decide", "effects_of", "fingerprint", "fiscal_calendar", "holy_week", "merge_correction", "merge_record",
-    "mexico_fiscal_holidays", "missing_by_record", "missing_photos", "normalise_uuid", "photo_problems",
-    "process_record", "remerge", "row_key", "server_order", "server_time_of", "validate",
+    "MISSING", "OUTCOMES", "Applied", "BusinessCalendar", "Conflict", "ConflictKind", "Correction",
+    "Decision", "DecisionKind", "GpsFix", "InspectionFindings", "MergeResult", "NewPremise", "NoOp",
+    "NoticeRecord", "PhotoRef", "PreviousResult", "Problem", "Reading", "Receipt", "RecordResult",
+    "RecordStatus", "RegistryRow", "Remerged", "RowUpdate", "SyncPolicy", "UploadRecord", "Window",
+    "WorkItemView", "clock_is_suspect", "clock_offset", "decide", "effects_of", "fingerprint",
+    "fiscal_calendar", "holy_week", "merge_correction", "merge_record", "mexico_fiscal_holidays",
+    "missing_by_record", "missing_photos", "normalise_uuid", "photo_problems", "process_record", "remerge",
+    "row_key", "server_order", "server_time_of", "validate",
 ]

@@ -1,21 +1,14 @@
-"""Follow-up rules: what an accepted record makes happen, as plain "effect" dataclasses.
+"""The "effects" an accepted record has, as plain dataclasses, and the inputs the rules read.
 
-`effects_of` decides; field_api applies the effects in one transaction with the stored record.
-Observations (readings, the service status a cut left, a served notice, premises found) are
-facts and take effect whatever state the work item is in now. Only the work item's own status
-depends on it: an item that is no longer dispatched (cancelled, re-planned or finished while the
-device was offline) is not moved; the outcome is recorded as it happened (DESIGN rule 6).
+`sync.followups.effects_of` decides them; field_api applies them in one transaction with the
+stored record. Each effect is a small instruction with everything needed to carry it out.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
-from sync.business_calendar import BusinessCalendar
-from sync.clock import clock_offset, server_time_of
-from sync.notice import RECORDED_OUTCOMES, SERVED_OUTCOMES
-from sync.outcomes import DONE_OUTCOMES
-from sync.records import NewPremise, UploadRecord
+from sync.records import NewPremise
 
 
 @dataclass(frozen=True)
@@ -143,101 +136,3 @@ class OfficeAlert:
 Effect = (SetWorkItemStatus | RecordAsItHappened | CreateFollowUp | MarkNoticeServed | SetServiceStatus
           | AppendReading | CreateUrgentReconnection | CreateInspection | PendingRegistration
           | VerifyPayment | OfficeAlert)
-
-_CUT_DONE = {"restricted": "restricted", "suspended": "suspended"}
-
-
-def effects_of(record: UploadRecord, work_item: WorkItemView, calendar: BusinessCalendar,
-               policy: SyncPolicy, *, received_at: datetime) -> list[Effect]:
-    """The effects of a valid, first-seen `record` received by the server at `received_at`.
-
-    Device times become server estimates through the clock offset measured on this upload.
-    Raises only for configuration errors (a calendar without a time zone or without the year).
-    """
-    offset = clock_offset(received_at, record.device_clock_at_send)
-    o, item, uuid = record.outcome, work_item, record.client_uuid
-    open_item = item.status == "dispatched"
-    out: list[Effect] = []
-    if open_item:
-        out.append(SetWorkItemStatus(item.id, "done" if o in DONE_OUTCOMES else "failed", o))
-    else:
-        out.append(RecordAsItHappened(item.id, item.status, o))
-        out.append(_not_open_alert(record, item))
-    captured = server_time_of(record.captured_at, offset)
-    out += [AppendReading(r.meter_serial.strip(), r.value_m3, record.captured_at, captured, item.id, uuid)
-            for r in record.readings]
-    if item.work_type == "notice":
-        out += _notice(record, item, calendar, policy, offset, open_item)
-    elif item.work_type == "cut":
-        out += _cut(record, item, policy, received_at)
-    elif item.work_type == "reconnection" and item.account_id is not None:
-        if o == "done":
-            out.append(SetServiceStatus(item.account_id, "active", item.id, uuid))
-        else:
-            out.append(OfficeAlert("reconnection_not_possible", "urgent",
-                                   "No se pudo reconectar una cuenta que debe tener servicio", item.id, item.account_id))
-    elif item.work_type == "inspection" and record.inspection is not None:
-        f = record.inspection
-        if f.tampering or f.illegal_connection:
-            out.append(OfficeAlert("tampering_found", "normal",
-                                   "La inspección encontró manipulación o toma clandestina", item.id, item.account_id))
-        if f.leak:
-            out.append(OfficeAlert("leak_found", "info", "La inspección encontró una fuga", item.id, item.account_id))
-    elif item.work_type == "verification":
-        out += [PendingRegistration(np_, item.id, uuid) for np_ in record.new_premises]
-        if o in ("demolished", "not_found"):
-            out.append(OfficeAlert(f"premise_{o}", "info", "Predio demolido o no encontrado en el recorrido: "
-                                   "revise el padrón", item.id, item.account_id))
-    return out
-
-
-def _not_open_alert(record: UploadRecord, item: WorkItemView) -> OfficeAlert:
-    why = f" ({item.status_reason})" if item.status_reason else ""
-    return OfficeAlert("outcome_on_closed_item", "normal",
-                       f"Llegó el resultado '{record.outcome}' de un trabajo en estado '{item.status}'{why}; "
-                       "se registró tal como ocurrió", item.id, item.account_id)
-
-
-def _notice(record, item, calendar, policy, offset, open_item) -> list[Effect]:
-    o, n, out = record.outcome, record.notice_record, []
-    if o in RECORDED_OUTCOMES and n is not None and n.started_at is not None:
-        started = server_time_of(n.started_at, offset)
-        if not calendar.within_business_hours(started):
-            out.append(OfficeAlert("notice_outside_business_hours", "normal",
-                                   "La diligencia se hizo fuera de días u horas hábiles (hora del servidor)",
-                                   item.id, item.account_id))
-        if o in SERVED_OUTCOMES or o == "posted_refused":
-            out.append(MarkNoticeServed(item.id, n.started_at, started))
-    if o == "summons_left" and open_item:
-        # The appointment is counted from the visit's date; with the server estimate, a
-        # device clock hours off near midnight cannot move it by a day.
-        visit = server_time_of((n.started_at if n and n.started_at else record.captured_at), offset)
-        window = calendar.follow_up_window(visit, policy.summons_followup_time, policy.summons_window_minutes)
-        out.append(CreateFollowUp(item.id, item.account_id, item.premise_id, window.start, window.end))
-    return out
-
-
-def _cut(record, item, policy, received_at) -> list[Effect]:
-    o, out = record.outcome, []
-    if o in _CUT_DONE and item.account_id is not None:
-        out.append(SetServiceStatus(item.account_id, _CUT_DONE[o], item.id, record.client_uuid))
-        if item.status == "cancelled":
-            deadline = received_at + timedelta(hours=policy.reconnection_deadline_hours)
-            out.append(CreateUrgentReconnection(item.account_id, item.premise_id, item.id, deadline))
-            out.append(OfficeAlert("cut_after_cancellation", "urgent",
-                                   "Se ejecutó un corte cancelado mientras la cuadrilla estaba sin señal; "
-                                   "se generó una reconexión urgente", item.id, item.account_id))
-        if o == "suspended" and item.land_use == "domestic" and policy.domestic_cut_action == "restrict":
-            out.append(OfficeAlert("domestic_suspended", "urgent",
-                                   "Se suspendió un servicio doméstico: la política es solo restringir",
-                                   item.id, item.account_id))
-    elif o == "paid_on_site":
-        out.append(VerifyPayment(item.account_id, item.id, tuple(p.sha256 for p in record.photos)))
-    elif o == "already_cut":
-        out.append(OfficeAlert("found_already_cut", "info", "El servicio ya estaba cortado: revise el estado de la cuenta",
-                               item.id, item.account_id))
-    elif o == "illegal_reconnection_found":
-        out.append(OfficeAlert("illegal_reconnection", "normal", "Se encontró una reconexión no autorizada",
-                               item.id, item.account_id))
-        out.append(CreateInspection(item.account_id, item.premise_id, item.id))
-    return out

@@ -164,7 +164,8 @@ def merge_record(corrections: Iterable[Correction],
     )
 
 
-def remerge(open_conflicts: Sequence[Conflict], registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> Remerged:
+def remerge(open_conflicts: Sequence[Conflict],
+            registry_snapshot: Mapping[tuple[str, str], RegistryRow]) -> Remerged:
     """Try open conflicts again against the registry as it is now.
 
     Call it after applying field corrections, with the open conflicts of the fields they wrote.

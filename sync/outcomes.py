@@ -136,7 +136,8 @@ def _correction_problems(record: UploadRecord) -> list[Problem]:
 
 def _new_premise_problems(record: UploadRecord, work_type: str, manifest: set) -> list[Problem]:
     if record.new_premises and work_type != "verification":
-        return [Problem("new_premises", "premise.not_a_walk", "Solo un recorrido de verificación registra predios nuevos")]
+        return [Problem("new_premises", "premise.not_a_walk",
+                        "Solo un recorrido de verificación registra predios nuevos")]
     p, ids = [], set()
     for i, np_ in enumerate(record.new_premises):
         p += _one_new_premise(np_, f"new_premises.{i}", manifest)
@@ -161,7 +162,8 @@ def _one_new_premise(np_: NewPremise, where: str, manifest: set) -> list[Problem
         if why:
             p.append(Problem(f"{where}.{name}", "premise.bad_value", f"{name} {why}"))
     if any(normalise_sha256(s) not in manifest for s in np_.photos):
-        p.append(Problem(f"{where}.photos", "premise.photo_not_listed", "Foto que no está en la lista del registro"))
+        p.append(Problem(f"{where}.photos", "premise.photo_not_listed",
+                         "Foto que no está en la lista del registro"))
     return p
 
 
@@ -184,7 +186,8 @@ def _type_problems(record: UploadRecord, work_type: str, has_meter: bool) -> lis
             p += _findings_problems(record.inspection)
     if work_type == "verification":
         if o == "corrections" and not record.corrections:
-            p.append(Problem("corrections", "verification.no_corrections", "El resultado 'corrections' requiere correcciones"))
+            p.append(Problem("corrections", "verification.no_corrections",
+                             "El resultado 'corrections' requiere correcciones"))
         if o == "confirmed" and record.corrections:
             p.append(Problem("corrections", "verification.confirmed_with_corrections",
                              "Un predio confirmado no lleva correcciones; use el resultado 'corrections'"))
@@ -197,11 +200,14 @@ def _findings_problems(f: InspectionFindings) -> list[Problem]:
         p.append(Problem("inspection.meter_condition", "inspection.bad_value",
                          f"Estado de medidor desconocido: {f.meter_condition!r}"))
     if f.seal_status not in SEAL_STATUSES:
-        p.append(Problem("inspection.seal_status", "inspection.bad_value", f"Estado de sello desconocido: {f.seal_status!r}"))
+        p.append(Problem("inspection.seal_status", "inspection.bad_value",
+                         f"Estado de sello desconocido: {f.seal_status!r}"))
     if f.land_use_seen not in vocab.LAND_USES:
-        p.append(Problem("inspection.land_use_seen", "inspection.bad_value", f"Uso de suelo desconocido: {f.land_use_seen!r}"))
-    if not (isinstance(f.dwellings, int) and not isinstance(f.dwellings, bool) and 1 <= f.dwellings <= MAX_DWELLINGS):
-        p.append(Problem("inspection.dwellings", "inspection.bad_value", f"Viviendas: entero entre 1 y {MAX_DWELLINGS}"))
+        p.append(Problem("inspection.land_use_seen", "inspection.bad_value",
+                         f"Uso de suelo desconocido: {f.land_use_seen!r}"))
+    if value_problem("premise", "dwellings", f.dwellings):
+        p.append(Problem("inspection.dwellings", "inspection.bad_value",
+                         f"Viviendas: entero entre 1 y {MAX_DWELLINGS}"))
     for name in ("tampering", "illegal_connection", "leak"):
         if not isinstance(getattr(f, name), bool):
             p.append(Problem(f"inspection.{name}", "inspection.bad_value", f"{name} debe ser sí o no"))

@@ -57,7 +57,8 @@ def missing_photos(manifest: Iterable[PhotoRef], received: Iterable[str]) -> lis
     return missing
 
 
-def missing_by_record(manifests: Mapping[str, Iterable[PhotoRef]], received: Iterable[str]) -> dict[str, list[PhotoRef]]:
+def missing_by_record(manifests: Mapping[str, Iterable[PhotoRef]],
+                      received: Iterable[str]) -> dict[str, list[PhotoRef]]:
     """For each record (by client UUID) with something missing, what is missing."""
     have = frozenset(normalise_sha256(s) or s for s in received)
     out = {}

@@ -18,7 +18,8 @@ from enum import Enum
 from typing import Mapping
 
 from sync.business_calendar import BusinessCalendar
-from sync.effects import Effect, SyncPolicy, WorkItemView, effects_of
+from sync.effects import Effect, SyncPolicy, WorkItemView
+from sync.followups import effects_of
 from sync.idempotency import DecisionKind, PreviousResult, decide
 from sync.merge import MergeResult, RegistryRow, merge_record
 from sync.outcomes import validate
@@ -62,8 +63,13 @@ def process_record(
     received_at: datetime,
     has_meter: bool = True,
 ) -> RecordResult:
-    """Decide what `record` does. `previous` is what is stored under its UUID, if anything;
-    `work_item` is None when the item does not exist (or is not this device's to write)."""
+    """Decide what `record` does. `previous` is what is stored under its UUID, if anything.
+
+    `work_item` is None when the item does not exist or never belonged to this device. An item
+    that was this device's when it downloaded its package, and was cancelled or reassigned while
+    it was offline, must be passed in: its outcome is then recorded as it happened, with an
+    office alert, instead of being lost to a rejection (DESIGN rule 6).
+    """
     fp = fingerprint(record)
     decision = decide(record.client_uuid, fp, previous)
     key = decision.client_uuid

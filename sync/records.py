@@ -134,7 +134,8 @@ class UploadRecord:
             object.__setattr__(self, name, tuple(getattr(self, name)))
 
 
-def canonical(value: Any, *, unordered: frozenset[str] = frozenset(), skip: frozenset[str] = frozenset()) -> Any:
+def canonical(value: Any, *, unordered: frozenset[str] = frozenset(),
+              skip: frozenset[str] = frozenset()) -> Any:
     """A JSON-ready form of `value` in which equal content has one spelling.
 
     Numbers are compared by value (5 == 5.0 == Decimal("5.00"), -0.0 == 0); aware datetimes
@@ -178,7 +179,7 @@ def canonical(value: Any, *, unordered: frozenset[str] = frozenset(), skip: froz
 def _number(value: int | float | Decimal) -> int | float | dict:
     if isinstance(value, int):
         return value
-    if isinstance(value, float) and not math.isfinite(value) or isinstance(value, Decimal) and not value.is_finite():
+    if not (math.isfinite(value) if isinstance(value, float) else value.is_finite()):
         # JSON has no NaN; tag it so that a bad record still gets a fingerprint (and a rejection).
         return {"$nonfinite": str(value).lower()}
     # Integral values become ints so that 5.0 and 5 are spelled the same; ints stay exact.

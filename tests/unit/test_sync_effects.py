@@ -7,8 +7,8 @@ import pytest
 from sync.effects import (
     AppendReading, CreateFollowUp, CreateInspection, CreateUrgentReconnection, MarkNoticeServed, OfficeAlert,
     PendingRegistration, RecordAsItHappened, SetServiceStatus, SetWorkItemStatus, SyncPolicy, VerifyPayment,
-    effects_of,
 )
+from sync.followups import effects_of
 from sync.records import InspectionFindings, NewPremise
 from tests.unit.test_sync_support import (
     CALENDAR, HMO, MORNING, POLICY, PROOF, gps, item, notice, photo, reading, record, uid,
@@ -162,3 +162,15 @@ def test_an_item_finished_by_someone_else_records_the_outcome_and_tells_the_offi
 def test_effects_are_the_same_for_the_same_inputs():
     rec = record("restricted", readings=(reading(),))
     assert run(rec, item("cut", status="cancelled")) == run(rec, item("cut", status="cancelled"))
+
+
+def test_a_calendar_that_cannot_answer_becomes_an_urgent_alert_and_not_an_error():
+    from sync.business_calendar import fiscal_calendar
+
+    only_2024 = fiscal_calendar([2024], tz=HMO)
+    effects = effects_of(notice("summons_left"), item("notice"), only_2024, POLICY,
+                         received_at=notice().device_clock_at_send)
+    assert not of_type(effects, CreateFollowUp)
+    alerts = [a for a in of_type(effects, OfficeAlert) if a.kind == "calendar_unavailable"]
+    assert alerts and alerts[0].severity == "urgent" and "2025" in alerts[0].message
+    assert of_type(effects, SetWorkItemStatus)

@@ -64,12 +64,14 @@ def field_days(draw):
                     for i in draw(st.lists(st.sampled_from(walks), min_size=1, max_size=2, unique=True)):
                         corrections[i].append(Correction("premise", p, f, values[k], values[k + 1]))
                 if draw(st.integers(0, 4)) == 0:  # a crew confirms the morning value
-                    corrections[draw(st.sampled_from(walks))].append(Correction("premise", p, f, values[0], values[0]))
+                    confirm = Correction("premise", p, f, values[0], values[0])
+                    corrections[draw(st.sampled_from(walks))].append(confirm)
     records, bad = [], set()
     for i in range(n):
         value = draw(st.floats(0, 99_999, allow_nan=False))
-        if draw(st.integers(0, 7)) == 0:
-            value, _ = -1.0, bad.add(uid(i + 1))  # rejected: negative reading
+        if draw(st.integers(0, 7)) == 0:  # a bad record: rejected for its negative reading
+            value = -1.0
+            bad.add(uid(i + 1))
         if kinds[i] == "walk":
             fixes = draw(st.permutations(corrections[i]))
             rec = record("corrections" if fixes else "confirmed", n=i + 1, corrections=tuple(fixes),
@@ -122,7 +124,7 @@ def expected_registry(records, bad, office, accounts) -> dict:
             office_values = [office_value(f, j) for j, (op, of) in enumerate(office) if (op, of) == (p, f)]
             expected[key][f] = office_values[-1] if office_values else values[k]
     for a in ACCOUNTS:
-        cut = any(r.outcome == "restricted" and accounts[int(r.client_uuid[-4:], 16) - 1] == a for r in good)
+        cut = any(r.outcome == "restricted" and accounts[r.work_item_id - 101] == a for r in good)
         expected[row_key("account", a)] = {"service_status": "restricted" if cut else "active"}
     return expected
 
@@ -147,7 +149,8 @@ def test_every_observation_is_stored_exactly_once_and_bad_records_never(day):
     first_fp = {}
     for reply in s.replies:  # every resend is a duplicate of the first answer
         if reply.client_uuid in first_fp:
-            assert reply.status is RecordStatus.DUPLICATE and reply.original.fingerprint == first_fp[reply.client_uuid]
+            assert reply.status is RecordStatus.DUPLICATE
+            assert reply.original.fingerprint == first_fp[reply.client_uuid]
         else:
             first_fp[reply.client_uuid] = reply.fingerprint
             assert reply.status is not RecordStatus.DUPLICATE

@@ -183,7 +183,8 @@ class TestTwoCrewsOnOnePremise:
         assert second.status is RecordStatus.CONFLICT
         assert s.values()[PREMISE]["street"] == "Hidalgo"
         (_, conflict), = s.open
-        assert (conflict.kind, conflict.correction.new, conflict.current) == (ConflictKind.HARD, "Allende", "Hidalgo")
+        assert (conflict.kind, conflict.correction.new, conflict.current) == (
+            ConflictKind.HARD, "Allende", "Hidalgo")
 
 
 class TestDeviceClockOff:
