@@ -10,7 +10,7 @@ from sync.followups import effects_of
 from sync.idempotency import Decision, DecisionKind, PreviousResult, decide, normalise_uuid
 from sync.merge import (
     MISSING, Applied, Conflict, ConflictKind, MergeResult, NoOp, RegistryRow, Remerged, RowUpdate,
-    merge_correction, merge_record, remerge, row_key,
+    merge_correction, merge_record, remerge, resolve, row_key,
 )
 from sync.outcomes import OUTCOMES, validate
 from sync.photos import missing_by_record, missing_photos, photo_problems
@@ -28,5 +28,5 @@ __all__ = [
     "WorkItemView", "clock_is_suspect", "clock_offset", "decide", "effects_of", "fingerprint",
     "fiscal_calendar", "holy_week", "merge_correction", "merge_record", "mexico_fiscal_holidays",
     "missing_by_record", "missing_photos", "normalise_uuid", "photo_problems", "process_record", "remerge",
-    "row_key", "server_order", "server_time_of", "validate",
+    "resolve", "row_key", "server_order", "server_time_of", "validate",
 ]

@@ -64,8 +64,8 @@ class Conflict:
     current: Any  # MISSING if the row or field does not exist
     version: int | None
     kind: ConflictKind
-    # Stable code: changed_on_both_sides or missing (hard); same_in_substance,
-    # cosmetic_registry_change or confirmed_old_value (soft).
+    # Stable code: changed_on_both_sides, missing or changed_since_review (hard);
+    # same_in_substance, cosmetic_registry_change or confirmed_old_value (soft).
     reason: str
     message: str  # Spanish, for the review queue
     index: int | None = None
@@ -189,6 +189,24 @@ def remerge(open_conflicts: Sequence[Conflict],
             break
         pending = still
     return Remerged(tuple(results), _row_updates(results, registry_snapshot, working))
+
+
+def resolve(conflict: Conflict, accept_field_value: bool, current_value: Any,
+            current_version: int | None) -> MergeOutcome:
+    """The office's decision on a conflict: accept the crew's value, or keep the registry's.
+
+    Accepting writes the crew's value only over the value the reviewer was shown
+    (`conflict.current`); if the registry changed again meanwhile, it is a new hard conflict
+    ("changed_since_review") for another look, never a silent overwrite.
+    """
+    c = conflict.correction
+    if not accept_field_value or (current_value is not MISSING and same(current_value, c.new)):
+        return NoOp(c, current_value, current_version, conflict.index)
+    if current_value is MISSING or current_version is None or not same(current_value, conflict.current):
+        return Conflict(c, current_value, current_version, ConflictKind.HARD, "changed_since_review",
+                        f"{c.entity}.{c.field}: el padrón cambió a {current_value!r} mientras se revisaba",
+                        conflict.index)
+    return Applied(c, current_value, clean(c.new), current_version, conflict.index)
 
 
 def _merge_in_order(corrections: list[Correction], snapshot: Mapping[tuple[str, str], RegistryRow],

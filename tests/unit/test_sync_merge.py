@@ -5,7 +5,7 @@ import pytest
 
 from sync.merge import (
     MISSING, Applied, Conflict, ConflictKind, NoOp, RegistryRow, merge_correction, merge_record,
-    remerge, row_key,
+    remerge, resolve, row_key,
 )
 from sync.records import Correction
 from sync.values import same
@@ -163,3 +163,23 @@ def test_remerge_keeps_a_real_disagreement_open_and_closes_one_the_registry_now_
     still, closed = remerge([disagree, agree_now], snapshot).outcomes
     assert isinstance(still, Conflict) and still.current == "Hidalgo" and still.version == 5
     assert isinstance(closed, NoOp)
+
+
+def test_the_office_accepting_the_crew_value_writes_it_over_the_value_it_was_shown():
+    conflict = merge_correction(fix(), "Morelos", 4)
+    outcome = resolve(conflict, True, "Morelos", 4)
+    assert isinstance(outcome, Applied)
+    assert (outcome.old, outcome.new, outcome.base_version) == ("Morelos", "Hidalgo", 4)
+
+
+def test_the_office_keeping_the_registry_changes_nothing():
+    conflict = merge_correction(fix(), "Morelos", 4)
+    assert isinstance(resolve(conflict, False, "Morelos", 4), NoOp)
+
+
+def test_accepting_after_the_registry_moved_again_asks_for_another_look():
+    conflict = merge_correction(fix(), "Morelos", 4)
+    outcome = resolve(conflict, True, "Allende", 5)
+    assert isinstance(outcome, Conflict) and outcome.reason == "changed_since_review"
+    assert outcome.current == "Allende"
+    assert isinstance(resolve(conflict, True, "Hidalgo", 5), NoOp)
