@@ -2,12 +2,14 @@ from .access import ApiKey, AuditEvent, AuthToken, LoginAttempt, OfficeUser
 from .base import Base, Versioned
 from .changelog import ChangeLog
 from .crews import Crew, CrewMember, Device
+from .dispatch import Batch, DispatchPlan, PlanRoute, PlanStop
 from .registry import Account, Balance, Meter, Payment, PaymentAgreement, Premise, Reading, Sector
 from .policy import CollectionPolicy
 from .work import WorkEvent, WorkItem
 
 __all__ = [
     "ApiKey", "AuditEvent", "AuthToken", "LoginAttempt", "OfficeUser",
+    "Batch", "DispatchPlan", "PlanRoute", "PlanStop",
     "Account", "Balance", "Base", "ChangeLog", "Crew", "CrewMember", "Device", "Meter",
     "CollectionPolicy", "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned",
     "WorkEvent", "WorkItem",
