@@ -52,6 +52,7 @@ SETTINGS: dict[str, Setting] = {
     "PAGE_SIZE_DEFAULT": Setting(100, _as_int, "rows per page when a list request names none"),
     "PAGE_SIZE_MAX": Setting(1000, _as_int, "largest page a list request may ask for"),
     "SQL_ECHO": Setting(False, _as_bool, "log every SQL statement"),
+    "TIMEZONE": Setting("America/Hermosillo", _as_str, "the utility's time zone (IANA name)"),
     "TESTING": Setting(False, _as_bool, "Flask testing mode"),
     "ACCESS_TOKEN_MINUTES": Setting(15, _as_int, "lifetime of an office access token"),
     "REFRESH_TOKEN_DAYS": Setting(14, _as_int, "lifetime of a refresh token"),
@@ -102,6 +103,12 @@ def load_settings(test_config: dict | None = None, environ: dict | None = None) 
                  "PASSWORD_HASH_MEMORY_KIB"):
         if values[name] < 1:
             raise SettingsError(f"Setting {name} must be at least 1, got {values[name]}")
+    try:
+        from zoneinfo import ZoneInfo
+
+        ZoneInfo(values["TIMEZONE"])
+    except (ValueError, KeyError, OSError):
+        raise SettingsError(f"Setting TIMEZONE: unknown time zone {values['TIMEZONE']!r}") from None
     if values["PAGE_SIZE_DEFAULT"] > values["PAGE_SIZE_MAX"] or values["PAGE_SIZE_DEFAULT"] < 1:
         raise SettingsError("PAGE_SIZE_DEFAULT must be between 1 and PAGE_SIZE_MAX")
     return values

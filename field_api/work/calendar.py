@@ -1,0 +1,17 @@
+"""The utility's business calendar, built from the collection policy and the TIMEZONE setting."""
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from sync.business_calendar import BusinessCalendar, fiscal_calendar
+
+from field_api.models import CollectionPolicy
+
+
+def policy_calendar(policy: CollectionPolicy, around: date, timezone: str) -> BusinessCalendar:
+    """Federal fiscal holidays plus the policy's state days, for `around`'s year and the next."""
+    return fiscal_calendar(
+        (around.year, around.year + 1), extra=policy.holidays(), open_time=policy.business_open,
+        close_time=policy.business_close, tz=ZoneInfo(timezone),
+    )
