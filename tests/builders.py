@@ -61,3 +61,29 @@ def meter_with_readings(session, account: Account, serial: str, values: list[flo
         session.add(Reading(meter_id=meter.id, read_on=read_on, value_m3=value))
     session.flush()
     return meter
+
+
+def make_crew(session, name: str, skills: list[str], travel_mode: str = "drive",
+              depot: tuple[float, float] = (-112.16, 30.71), max_stops: int = 40):
+    from field_api.models import Crew, CrewMember
+
+    crew = Crew(name=name, travel_mode=travel_mode, depot=to_element(Point(*depot)), max_stops=max_stops)
+    session.add(crew)
+    session.flush()
+    session.add(CrewMember(crew_id=crew.id, name=f"Integrante de {name}", skills=skills))
+    session.flush()
+    return crew
+
+
+def make_item(session, account: Account, type_: str = "cut", subtype: str = "restrict", value: float = 1000.0,
+              window: tuple[datetime, datetime] | None = None, status: str = "pending") -> WorkItem:
+    from field_api.domain import work_items
+
+    item = WorkItem(type=type_, subtype=subtype, account_id=account.id, premise_id=account.premise_id,
+                    reason="prueba", priority_value=value, required_skill=work_items.REQUIRED_SKILL[type_],
+                    status=status, window_start=window[0] if window else None,
+                    window_end=window[1] if window else None,
+                    open_key=work_items.open_key(type_, subtype, account.id, None, status))
+    session.add(item)
+    session.flush()
+    return item

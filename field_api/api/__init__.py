@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import InternalServerError
 
 from field_api.auth.service import AccessConflict, AuthError, TooManyAttempts, WeakPassword
+from field_api.dispatch.inputs import DispatchError
+from field_api.dispatch.publish import PlanStateError
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
 from field_api.work.agreements import AgreementError
 from field_api.work.inspections import UnknownAccounts
@@ -26,6 +28,8 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     TooManyAttempts: 429,
     UnknownAccounts: 422,
     AgreementError: 409,
+    DispatchError: 422,
+    PlanStateError: 409,
 }
 
 
@@ -99,6 +103,7 @@ def create_api(app: Flask) -> Api:
     from .accounts.routes import blp as accounts
     from .agreements.routes import blp as agreements
     from .payments.routes import blp as payments
+    from .plans.routes import blp as plans
     from .policy.routes import blp as policy
     from .registry_imports.routes import blp as registry_imports
     from .work_generation.routes import blp as work_generation
@@ -114,7 +119,7 @@ def create_api(app: Flask) -> Api:
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, registry_imports, policy,
-                work_generation, work_items, payments, agreements):
+                work_generation, work_items, payments, agreements, plans):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     return api
 

@@ -90,8 +90,8 @@ def reassign(session: Session, item: WorkItem, crew_id: int | None, actor: str, 
     if item.status not in work_items.OPEN_STATUSES:
         raise work_items.IllegalTransition(item.status, "reassigned")
     previous = item.assigned_crew_id
-    # The previous crew's devices must hear that the item left them.
-    record(session, item, "reassigned", actor, reason, from_crew=previous, to_crew=crew_id)
+    if previous is not None:  # the previous crew's devices must hear that the item left them
+        record(session, item, "reassigned", actor, reason, from_crew=previous, to_crew=crew_id)
     item.assigned_crew_id = crew_id
     if crew_id is not None:
         record(session, item, "reassigned", actor, reason, from_crew=previous, to_crew=crew_id)

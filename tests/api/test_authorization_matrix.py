@@ -64,6 +64,11 @@ EXPECTED = {
     "GET /api/v1/agreements/{agreement_id}": OFFICE,
     "POST /api/v1/agreements/{agreement_id}/instalments": {"supervisor", "key_payments"},
     "POST /api/v1/agreements/check-breaches": {"dispatcher", "supervisor"},
+    "GET /api/v1/plans": OFFICE,
+    "POST /api/v1/plans": {"dispatcher"},
+    "GET /api/v1/plans/{plan_id}": OFFICE,
+    "POST /api/v1/plans/{plan_id}/publish": {"dispatcher"},
+    "POST /api/v1/plans/{plan_id}/replan": {"dispatcher"},
 }
 PRINCIPALS = sorted(ANYONE)
 

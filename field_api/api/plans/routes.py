@@ -1,0 +1,98 @@
+"""Daily dispatch: plan (a stored draft), look, publish one batch per crew, re-plan the rest."""
+from flask import current_app, g
+from flask.views import MethodView
+from flask_smorest import Blueprint, abort
+from sqlalchemy import select
+
+from field_api import db
+from field_api.auth import access
+from field_api.auth.layer import note
+from field_api.auth.rules import OFFICE
+from field_api.dispatch.plans import make_plan
+from field_api.dispatch.publish import publish
+from field_api.dispatch.replan import replan
+from field_api.dispatch.views import plan_view, select_work
+from field_api.models import DispatchPlan
+from field_api.models.base import utcnow
+from schemas.dispatch import PlanListArgs, PlanRequestSchema, PlanSchema, ReplanSchema
+
+blp = Blueprint("plans", __name__, url_prefix="/plans", description="Route plans and published batches")
+
+
+def _get(plan_id: int) -> DispatchPlan:
+    plan = db.session().get(DispatchPlan, plan_id)
+    if plan is None:
+        abort(404, message=f"Plan {plan_id} does not exist.")
+    return plan
+
+
+@blp.route("")
+class Plans(MethodView):
+    @access(*OFFICE)
+    @blp.arguments(PlanListArgs, location="query")
+    @blp.response(200, PlanSchema(many=True))
+    def get(self, args):
+        """List plans by day and status, newest first."""
+        query = select(DispatchPlan).order_by(DispatchPlan.id.desc()).limit(200)
+        for name in ("service_date", "status"):
+            if args.get(name) is not None:
+                query = query.where(getattr(DispatchPlan, name) == args[name])
+        session = db.session()
+        return [plan_view(session, plan, with_routes=False) for plan in session.scalars(query)]
+
+    @access("dispatcher")
+    @blp.arguments(PlanRequestSchema)
+    @blp.response(201, PlanSchema)
+    def post(self, body):
+        """Plan a day for the chosen crews and work; the answer is a draft to review, not yet published."""
+        session = db.session()
+        ids = body["work_item_ids"] if "work_item_ids" in body else select_work(session, body["select"])
+        plan = make_plan(session, body["service_date"], ids, body.get("crew_ids"), body["time_budget_s"],
+                         body["pesos_per_crew_hour"], g.principal.name, current_app.config["TIMEZONE"])
+        session.commit()
+        note(target=f"plan={plan.id}", stops=plan.summary["stops_planned"])
+        return plan_view(session, plan)
+
+
+@blp.route("/<int:plan_id>")
+class PlanById(MethodView):
+    @access(*OFFICE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.response(200, PlanSchema)
+    def get(self, plan_id):
+        """Show a plan with its routes as GeoJSON and its summary."""
+        return plan_view(db.session(), _get(plan_id))
+
+
+@blp.route("/<int:plan_id>/publish")
+class PublishPlan(MethodView):
+    @access("dispatcher")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(200, PlanSchema)
+    def post(self, plan_id):
+        """Publish a draft: one batch per crew, its work planned in route order with ETAs."""
+        session = db.session()
+        plan = _get(plan_id)
+        publish(session, plan, g.principal.name)
+        session.commit()
+        note(target=f"plan={plan.id}")
+        return plan_view(session, plan)
+
+
+@blp.route("/<int:plan_id>/replan")
+class ReplanPlan(MethodView):
+    @access("dispatcher")
+    @blp.arguments(ReplanSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(201, PlanSchema)
+    def post(self, body, plan_id):
+        """Re-plan the rest of a published day from now: done work stays as it is, new urgent work joins."""
+        session = db.session()
+        draft = replan(session, _get(plan_id), body.get("now") or utcnow(), body["add_work_item_ids"],
+                       body["fixed_work_item_ids"], body["time_budget_s"], g.principal.name,
+                       current_app.config["TIMEZONE"])
+        session.commit()
+        note(target=f"plan={draft.id}", replan_of=plan_id)
+        return plan_view(session, draft)

@@ -1,0 +1,66 @@
+"""Publish a draft plan: one batch per crew, work items planned and assigned, old batches retired.
+
+Completed work is never touched; open work that fell out of the new plan goes back to pending,
+and every move is a WorkEvent, so the devices of both the old and the new crew hear of it.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from field_api.domain.work_items import OPEN_STATUSES
+from field_api.models import Batch, DispatchPlan, PlanRoute, PlanStop, WorkItem
+from field_api.models.base import utcnow
+from field_api.work.items import change_status, reassign
+
+
+class PlanStateError(Exception):
+    """The plan is not in a state that allows this (e.g. publishing twice)."""
+
+
+def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
+    if plan.status != "draft":
+        raise PlanStateError(f"Plan {plan.id} is {plan.status}; only a draft can be published.")
+    now = utcnow()
+    routes = session.scalars(select(PlanRoute).where(PlanRoute.plan_id == plan.id)).all()
+    crews = {route.crew_id for route in routes}
+    planned_ids = {stop.work_item_id: route.crew_id for route in routes for stop in route.stops}
+    _retire(session, plan, crews, set(planned_ids), actor, now)
+    for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(planned_ids)).order_by(WorkItem.id)):
+        crew_id = planned_ids[item.id]
+        if item.status not in OPEN_STATUSES:
+            continue  # finished while the plan was a draft: leave it as the field left it
+        if item.assigned_crew_id != crew_id:
+            reassign(session, item, crew_id, actor, f"plan {plan.id}")
+        if item.status == "pending":
+            change_status(session, item, "planned", actor, f"plan {plan.id}")
+    batches = [Batch(route_id=route.id, crew_id=route.crew_id, service_date=plan.service_date, published_at=now)
+               for route in routes]
+    session.add_all(batches)
+    plan.status, plan.published_at = "published", now
+    session.flush()
+    return batches
+
+
+def _retire(session: Session, plan: DispatchPlan, crews: set[int], keep: set[int], actor: str, now) -> None:
+    """Supersede the same day's active batches of these crews; unplan their open items left out."""
+    old = session.scalars(select(Batch).where(Batch.service_date == plan.service_date, Batch.crew_id.in_(crews),
+                                              Batch.superseded_at.is_(None))).all()
+    for batch in old:
+        batch.superseded_at = now
+        item_ids = session.scalars(select(PlanStop.work_item_id).where(PlanStop.route_id == batch.route_id))
+        for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(list(item_ids)))):
+            if item.id in keep or item.status not in ("planned", "dispatched"):
+                continue
+            reason = f"fuera del plan {plan.id}"
+            if item.status == "dispatched":
+                change_status(session, item, "planned", actor, reason)
+            change_status(session, item, "pending", actor, reason)
+            reassign(session, item, None, actor, reason)
+    for old_plan in session.scalars(select(DispatchPlan).where(
+            DispatchPlan.service_date == plan.service_date, DispatchPlan.status == "published",
+            DispatchPlan.id != plan.id)):
+        active = session.scalar(select(Batch.id).join(PlanRoute, Batch.route_id == PlanRoute.id).where(
+            PlanRoute.plan_id == old_plan.id, Batch.superseded_at.is_(None)))
+        if active is None:
+            old_plan.status = "superseded"

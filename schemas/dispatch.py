@@ -1,0 +1,54 @@
+"""Wire contract of dispatch: plan requests, plan previews with GeoJSON routes, publishing."""
+from datetime import timezone
+
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from .vocab import WORK_TYPES
+
+
+class SelectionSchema(Schema):
+    types = fields.List(fields.String(validate=validate.OneOf(tuple(WORK_TYPES))), validate=validate.Length(min=1))
+    sector = fields.Integer(validate=validate.Range(min=1))
+    due_before = fields.Date()
+    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
+
+
+class PlanRequestSchema(Schema):
+    service_date = fields.Date(required=True)
+    work_item_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=5000))
+    select = fields.Nested(SelectionSchema, metadata={"description": "open work to choose from, instead of ids"})
+    crew_ids = fields.List(fields.Integer(validate=validate.Range(min=1)),
+                           metadata={"description": "default: every crew"})
+    time_budget_s = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=120))
+    pesos_per_crew_hour = fields.Float(load_default=300.0, validate=validate.Range(min=0, max=100000),
+                                       metadata={"description": "what an hour of crew travel costs"})
+
+    @validates_schema
+    def one_selection(self, data, **kwargs):
+        if ("work_item_ids" in data) == ("select" in data):
+            raise ValidationError("Give either work_item_ids or select.", "work_item_ids")
+
+
+class ReplanSchema(Schema):
+    now = fields.AwareDateTime(default_timezone=timezone.utc, metadata={"description": "default: now"})
+    add_work_item_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    fixed_work_item_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    time_budget_s = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=120))
+
+
+class PlanListArgs(Schema):
+    service_date = fields.Date()
+    status = fields.String(validate=validate.OneOf(("draft", "published", "superseded", "discarded")))
+
+
+class PlanSchema(Schema):
+    id = fields.Integer()
+    service_date = fields.Date()
+    status = fields.String()
+    created_by = fields.String(allow_none=True)
+    published_at = fields.DateTime(allow_none=True)
+    replan_of_id = fields.Integer(allow_none=True)
+    summary = fields.Dict(metadata={"description": "value covered, km, hours, unassigned with reasons"})
+    routes = fields.Dict(metadata={"description": "GeoJSON FeatureCollection: one LineString per crew"})
+    batches = fields.List(fields.Dict(), metadata={"description": "after publishing: one per crew"})
+    version = fields.Integer()
