@@ -158,3 +158,20 @@ def test_replan_keeps_done_work_untouched_and_takes_new_urgent_work(session, day
     assert plan.status == "superseded"
     active = session.scalars(select(Batch).where(Batch.superseded_at.is_(None))).all()
     assert {b.route.plan_id for b in active} == {draft.id}
+
+
+def test_the_stored_plan_is_what_the_independent_checker_accepts(session, day):
+    from routing.planner import plan as run_planner
+    from tests.feasibility import assert_feasible
+
+    seen = {}
+
+    def checked(request):
+        seen["request"], seen["result"] = request, run_planner(request)
+        return seen["result"]
+
+    plan = plan_day(session, day, planner=checked)
+    request, result = seen["request"], seen["result"]
+    assert_feasible(result, request.stops, request.crews, request.travel)
+    stored = {route.crew_id: [s.work_item_id for s in route.stops] for route in plan.routes}
+    assert stored == {int(r.crew_id): [int(i) for i in r.stop_ids] for r in result.routes if r.stops}
