@@ -71,8 +71,8 @@ def main() -> None:
         today = date.today()
 
         def campaign(session, do_commit):
-            return notices.notice_campaign(session, "cut_warning", get_policy(session), AreaFilter(), today,
-                                           do_commit, "bench")
+            return notices.notice_campaign(session, get_policy(session), AreaFilter(), today, do_commit, "bench",
+                                           stage="cut_warning")
 
         def cut_list(session, do_commit):
             return cuts.cut_candidates(session, get_policy(session), AreaFilter(), today, do_commit, "bench")

@@ -54,8 +54,8 @@ def _classified(stage: str, policy: CollectionPolicy):
     )
 
 
-def notice_campaign(session: Session, stage: str, policy: CollectionPolicy, area: AreaFilter, as_of: date,
-                    commit: bool, actor: str, limit: int = 100, max_items: int | None = None) -> Generation:
+def notice_campaign(session: Session, policy: CollectionPolicy, area: AreaFilter, as_of: date, commit: bool,
+                    actor: str, limit: int = 100, max_items: int | None = None, *, stage: str) -> Generation:
     dialect = session.get_bind().dialect.name
     rows = area.apply(_classified(stage, policy), dialect).subquery()
     due = as_of + timedelta(days=policy.notice_due_days)

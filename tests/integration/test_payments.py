@@ -53,7 +53,7 @@ def test_partial_payment_leaves_the_cut_when_still_past_the_threshold(session):
 def test_payment_below_the_reminder_stage_cancels_open_notices(session):
     make_account(session, "A3", -112.16, 30.71, months=2, cents=80000)
     policy = get_policy(session)
-    campaign = notices.notice_campaign(session, "reminder", policy, AreaFilter(), TODAY, True, "t")
+    campaign = notices.notice_campaign(session, policy, AreaFilter(), TODAY, True, "t", stage="reminder")
     [result] = pay(session, "PAY-3", "A3", 80000)
     assert result["effects"]["cancelled_work_items"] == campaign.created_ids
 

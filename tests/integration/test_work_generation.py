@@ -127,20 +127,20 @@ class TestAgreements:
 class TestNoticeCampaigns:
     def test_reminders_go_to_any_arrears_and_cut_warnings_only_past_the_cut_threshold(self, session, town):
         policy, a = get_policy(session), town["accounts"]
-        reminders = notices.notice_campaign(session, "reminder", policy, EVERYWHERE, TODAY, False, "t")
+        reminders = notices.notice_campaign(session, policy, EVERYWHERE, TODAY, False, "t", stage="reminder")
         assert a["small"].id in ids(reminders) and a["protected"].id in ids(reminders)
         assert reminders.excluded["in_agreement"] == 1 and reminders.excluded["not_active"] == 1
-        warnings = notices.notice_campaign(session, "cut_warning", policy, EVERYWHERE, TODAY, False, "t")
+        warnings = notices.notice_campaign(session, policy, EVERYWHERE, TODAY, False, "t", stage="cut_warning")
         assert a["small"].id not in ids(warnings) and a["protected"].id not in ids(warnings)
         assert warnings.excluded["protected"] == 1
 
     def test_campaign_commit_sets_due_date_and_skips_accounts_with_the_same_notice_open(self, session, town):
         policy = get_policy(session)
-        first = notices.notice_campaign(session, "payment_demand", policy, EVERYWHERE, TODAY, True, "t")
+        first = notices.notice_campaign(session, policy, EVERYWHERE, TODAY, True, "t", stage="payment_demand")
         item = session.get(WorkItem, first.created_ids[0])
         assert item.subtype == "payment_demand" and item.due_date == date(2026, 11, 25)
         assert item.required_skill == "notifier"
-        second = notices.notice_campaign(session, "payment_demand", policy, EVERYWHERE, TODAY, True, "t")
+        second = notices.notice_campaign(session, policy, EVERYWHERE, TODAY, True, "t", stage="payment_demand")
         assert second.created_ids == [] and second.excluded["already_open"] == len(first.created_ids)
 
 

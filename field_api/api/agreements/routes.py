@@ -7,6 +7,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
@@ -32,10 +33,7 @@ def view(agreement: PaymentAgreement) -> dict:
 
 
 def _get(agreement_id: int) -> PaymentAgreement:
-    agreement = db.session().get(PaymentAgreement, agreement_id)
-    if agreement is None:
-        abort(404, message=f"Agreement {agreement_id} does not exist.")
-    return agreement
+    return get_or_404(PaymentAgreement, agreement_id, "Agreement")
 
 
 @blp.route("")

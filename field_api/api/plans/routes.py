@@ -1,10 +1,11 @@
 """Daily dispatch: plan (a stored draft), look, publish one batch per crew, re-plan the rest."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
@@ -20,10 +21,7 @@ blp = Blueprint("plans", __name__, url_prefix="/plans", description="Route plans
 
 
 def _get(plan_id: int) -> DispatchPlan:
-    plan = db.session().get(DispatchPlan, plan_id)
-    if plan is None:
-        abort(404, message=f"Plan {plan_id} does not exist.")
-    return plan
+    return get_or_404(DispatchPlan, plan_id, "Plan")
 
 
 @blp.route("")

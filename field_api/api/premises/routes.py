@@ -1,7 +1,8 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.rules import OFFICE
 from field_api.models import Premise
@@ -41,7 +42,4 @@ class PremiseById(MethodView):
     @blp.response(200, PremiseFeature)
     def get(self, premise_id):
         """Show one premise as a GeoJSON Feature."""
-        premise = db.session().get(Premise, premise_id)
-        if premise is None:
-            abort(404, message=f"Premise {premise_id} does not exist.")
-        return premise_feature(premise)
+        return premise_feature(get_or_404(Premise, premise_id, "Premise"))

@@ -1,7 +1,8 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.rules import OFFICE
 from field_api.models import Sector
@@ -39,7 +40,4 @@ class SectorById(MethodView):
     @blp.response(200, SectorFeature)
     def get(self, sector_id):
         """Show one sector as a GeoJSON Feature."""
-        sector = db.session().get(Sector, sector_id)
-        if sector is None:
-            abort(404, message=f"Sector {sector_id} does not exist.")
-        return sector_feature(sector)
+        return sector_feature(get_or_404(Sector, sector_id, "Sector"))

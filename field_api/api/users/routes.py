@@ -1,8 +1,9 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access, service
 from field_api.auth.layer import note
 from field_api.models import OfficeUser
@@ -12,10 +13,7 @@ blp = Blueprint("users", __name__, url_prefix="/users", description="Office user
 
 
 def _get(user_id: int) -> OfficeUser:
-    user = db.session().get(OfficeUser, user_id)
-    if user is None:
-        abort(404, message=f"User {user_id} does not exist.")
-    return user
+    return get_or_404(OfficeUser, user_id, "User")
 
 
 @blp.route("")

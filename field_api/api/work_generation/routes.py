@@ -1,5 +1,6 @@
 """Work generation: each operation previews by default and creates only with commit=true."""
 from datetime import date
+from functools import partial
 
 from flask import g
 from flask.views import MethodView
@@ -36,6 +37,15 @@ def _common(args):
                 max_items=args.get("max_items"))
 
 
+def _collections(args, generate):
+    """Run a debt-based generator for `as_of`, after marking the agreements breached by then."""
+    session = db.session()
+    policy = get_policy(session)
+    as_of = args.get("as_of") or date.today()
+    agreements.mark_breaches(session, as_of, policy)
+    return generate(session, policy, AreaFilter.from_args(args), as_of, **_common(args))
+
+
 @blp.route("/cut-candidates")
 class CutCandidates(MethodView):
     @access(*GENERATORS)
@@ -43,12 +53,7 @@ class CutCandidates(MethodView):
     @blp.response(200, GenerationSchema)
     def post(self, args):
         """Preview or create cut orders, each with the rule that selected it."""
-        session = db.session()
-        policy = get_policy(session)
-        as_of = args.get("as_of") or date.today()
-        agreements.mark_breaches(session, as_of, policy)
-        result = cuts.cut_candidates(session, policy, AreaFilter.from_args(args), as_of, **_common(args))
-        return _finish(result, "cut orders")
+        return _finish(_collections(args, cuts.cut_candidates), "cut orders")
 
 
 @blp.route("/notice-campaigns")
@@ -58,13 +63,8 @@ class NoticeCampaigns(MethodView):
     @blp.response(200, GenerationSchema)
     def post(self, args):
         """Preview or create the notices of one stage: reminder, payment demand or cut warning."""
-        session = db.session()
-        policy = get_policy(session)
-        as_of = args.get("as_of") or date.today()
-        agreements.mark_breaches(session, as_of, policy)
-        result = notices.notice_campaign(session, args["stage"], policy, AreaFilter.from_args(args), as_of,
-                                         **_common(args))
-        return _finish(result, f"notices {args['stage']}")
+        generate = partial(notices.notice_campaign, stage=args["stage"])
+        return _finish(_collections(args, generate), f"notices {args['stage']}")
 
 
 @blp.route("/inspections/anomalies")
