@@ -1,13 +1,14 @@
-"""A synthetic field day around Caborca, Sonora, without the database.
+"""A field day drawn from the demo town of Caborca, Sonora (`cuadrilla demo`, seed 7).
 
-Stops cluster in neighbourhoods (colonias) around the centre (30.71 N, 112.16 W):
+The stops are premises of demo accounts in arrears, with their debts as values; the town is
+built once in a throw-away SpatiaLite file. What each stop asks for is drawn as below:
 - skills: notices 50 % (notifiers walk), cuts 35 % (cut crews drive), inspections 15 %
   (inspectors drive; some cut crews can also inspect);
 - 15 % of stops are summons follow-ups with a hard 30-minute window between 09:00 and 15:00;
   one in three of those is a legal follow-up and required; 1 % are urgent reconnections
   (cut skill, required, no window);
-- values: debts in pesos, log-normal (median about 2,500 pesos, heavy tail); inspections carry
-  an estimated 800–3,000 pesos of recoverable consumption;
+- values: the account's debt in pesos (lognormal in the demo town); inspections carry an
+  estimated 800–3,000 pesos of recoverable consumption;
 - crews work 08:00–16:00 from the office at the centre, with stop limits from Mexican
   productivity figures (notifier 45 visits, cut crew 30 cuts, inspector 25), so there is more
   work than capacity.
@@ -48,13 +49,41 @@ def crews_for(n: int) -> list[Crew]:
     return crews
 
 
+def demo_town_debtors(accounts: int = 8000, seed: int = 7) -> list[tuple[float, float, float]]:
+    """(lon, lat, pesos owed) of every account in arrears in a freshly built demo town."""
+    import tempfile
+
+    from sqlalchemy import func, select
+
+    from field_api import migrate
+    from field_api.db import make_engine
+    from field_api.models import Account, Balance, Premise
+    from field_api.registry.demo import build_demo_town
+
+    with tempfile.TemporaryDirectory(prefix="cuadrilla-fieldday-") as tmp:
+        engine = make_engine(f"sqlite:///{tmp}/town.sqlite")
+        migrate.upgrade(engine)
+        with engine.begin() as conn:
+            build_demo_town(conn, accounts=accounts, seed=seed, progress=False)
+            rows = conn.execute(
+                select(func.ST_X(Premise.geom), func.ST_Y(Premise.geom), Balance.amount_owed_cents)
+                .join(Account, Account.premise_id == Premise.id).join(Balance, Balance.account_id == Account.id)
+                .where(Balance.amount_owed_cents > 0).order_by(Account.id)).all()
+        engine.dispose()
+    return [(lon, lat, cents / 100) for lon, lat, cents in rows]
+
+
+_DEBTORS: list[tuple[float, float, float]] = []
+
+
 def stops_for(n: int, seed: int) -> list[Stop]:
+    if not _DEBTORS:
+        _DEBTORS.extend(demo_town_debtors())
     rng = random.Random(seed)
-    colonias = [(rng.uniform(-3500, 3500), rng.uniform(-3000, 3000)) for _ in range(14)]
+    if n > len(_DEBTORS):
+        raise SystemExit(f"the demo town has {len(_DEBTORS)} accounts in arrears; ask for fewer stops")
     stops = []
-    for i in range(n):
-        cx, cy = rng.choice(colonias)
-        lon, lat = offset(rng.gauss(cx, 450), rng.gauss(cy, 450))
+    for i, (lon, lat, owed) in enumerate(rng.sample(_DEBTORS, n)):
         roll = rng.random()
         window, required = {}, False
         if roll < 0.15:  # summons follow-up: a notice with a fixed hour
@@ -71,7 +100,7 @@ def stops_for(n: int, seed: int) -> list[Stop]:
         elif skill == "cut" and required:
             value = 0.0
         else:
-            value = rng.lognormvariate(math.log(2500), 0.9)
+            value = owed
         stops.append(Stop(f"s{i:04d}", lon, lat, skill, SERVICE_MIN[skill], value=round(value, 2),
                           required=required, **window))
     return stops
