@@ -63,6 +63,8 @@ SETTINGS: dict[str, Setting] = {
     "PASSWORD_HASH_MEMORY_KIB": Setting(65536, _as_int, "argon2 memory per password hash, KiB"),
     "MAX_BODY_BYTES": Setting(2 * 1024 * 1024, _as_int, "largest request body accepted (413 above)"),
     "MAX_IMPORT_BYTES": Setting(200 * 1024 * 1024, _as_int, "largest registry file accepted over HTTP"),
+    "PHOTO_DIR": Setting(None, _as_str, "where field photos are stored; empty means instance/photos"),
+    "ENROLLMENT_CODE_HOURS": Setting(24, _as_int, "how long a device enrollment code stays valid"),
 }
 
 
@@ -99,7 +101,7 @@ def load_settings(test_config: dict | None = None, environ: dict | None = None) 
     for name, raw in (test_config or {}).items():
         values[name] = _parse(name, raw, "test_config")
     for name in ("ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "LOGIN_MAX_FAILURES_PER_USER",
-                 "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_WINDOW_MINUTES", "MAX_BODY_BYTES", "MAX_IMPORT_BYTES", "PASSWORD_HASH_TIME_COST",
+                 "LOGIN_MAX_FAILURES_PER_ADDRESS", "LOGIN_WINDOW_MINUTES", "MAX_BODY_BYTES", "MAX_IMPORT_BYTES", "PASSWORD_HASH_TIME_COST", "ENROLLMENT_CODE_HOURS",
                  "PASSWORD_HASH_MEMORY_KIB"):
         if values[name] < 1:
             raise SettingsError(f"Setting {name} must be at least 1, got {values[name]}")

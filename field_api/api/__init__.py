@@ -121,6 +121,9 @@ def create_api(app: Flask) -> Api:
     for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, registry_imports, policy,
                 work_generation, work_items, payments, agreements, plans):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
+    from .sync_blueprints import SYNC_BLUEPRINTS  # devices, the device protocol, the review queue
+    for blp in SYNC_BLUEPRINTS:
+        api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     return api
 
 

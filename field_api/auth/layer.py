@@ -47,6 +47,8 @@ def check(rule: Rule, principal: Principal) -> None:
         return
     if principal.kind == "api_key" and principal.scopes & rule.scopes:
         return
+    if principal.kind == "device" and rule.device:
+        return
     who = f"role '{principal.role}'" if principal.kind == "user" else f"{principal.kind} '{principal.name}'"
     abort(403, message=f"{who} may not do this; it needs {rule.describe()}.")
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from field_api.models import ApiKey, AuthToken, OfficeUser
 from field_api.models.base import utcnow
 
-from .tokens import digest
+from .tokens import DEVICE_PREFIX, digest
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,9 @@ class Principal:
     role: str | None = None
     scopes: frozenset[str] = frozenset()
     session_id: str | None = None
+    # For devices: the crew member the device is scoped to, and that member's crew.
+    crew_member_id: int | None = None
+    crew_id: int | None = None
 
 
 ANONYMOUS = Principal("anonymous")
@@ -48,6 +51,10 @@ def resolve(request: Request, session: Session) -> Principal:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip() or " " in token.strip():
             _unauthorized("Malformed Authorization header: use 'Bearer <access token>'.")
+        if token.strip().startswith(DEVICE_PREFIX):
+            from field_api.devices.tokens import device_principal
+
+            return device_principal(session, token.strip(), _unauthorized)
         return _user(session, token.strip())
     return ANONYMOUS
 

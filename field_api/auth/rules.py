@@ -18,6 +18,9 @@ SECURITY_SCHEMES = {
                    "description": "Access token from POST /api/v1/auth/login"},
     "systemKey": {"type": "apiKey", "in": "header", "name": "X-API-Key",
                   "description": "Named, scoped, revocable key for systems such as billing"},
+    "device": {"type": "http", "scheme": "bearer",
+               "description": "Device token (cua_dev_...) from POST /api/v1/devices/enroll; scoped to one "
+                              "crew member, revocable at once"},
 }
 
 
@@ -26,6 +29,7 @@ class Rule:
     roles: frozenset[str] = frozenset()
     scopes: frozenset[str] = frozenset()
     public: bool = False
+    device: bool = False
 
     def describe(self) -> str:
         if self.public:
@@ -33,6 +37,8 @@ class Rule:
         parts = [f"roles {', '.join(sorted(self.roles))}"] if self.roles else []
         if self.scopes:
             parts.append(f"API keys with scope {', '.join(sorted(self.scopes))}")
+        if self.device:
+            parts.append("an enrolled device")
         return " or ".join(parts)
 
 
@@ -44,12 +50,14 @@ def _declare(rule: Rule, doc: dict):
     return decorator
 
 
-def access(*roles: str, scopes: tuple[str, ...] = ()):
-    """Allow office users with one of `roles`, and API keys holding one of `scopes`."""
+def access(*roles: str, scopes: tuple[str, ...] = (), device: bool = False):
+    """Allow office users with one of `roles`, API keys holding one of `scopes`, and (with
+    `device=True`) enrolled devices, which the operation itself then limits to their own data."""
     unknown = (set(roles) - set(vocab.ROLES)) | (set(scopes) - set(vocab.API_KEY_SCOPES))
-    if unknown or not (roles or scopes):
-        raise ValueError(f"access() needs known roles or scopes, got {sorted(unknown) or 'none'}")
-    security = ([{"officeUser": []}] if roles else []) + ([{"systemKey": []}] if scopes else [])
+    if unknown or not (roles or scopes or device):
+        raise ValueError(f"access() needs known roles, scopes or device=True, got {sorted(unknown) or 'none'}")
+    security = (([{"officeUser": []}] if roles else []) + ([{"systemKey": []}] if scopes else [])
+                + ([{"device": []}] if device else []))
     doc = {
         "security": security,
         "x-roles": sorted(roles),
@@ -58,7 +66,9 @@ def access(*roles: str, scopes: tuple[str, ...] = ()):
     }
     if scopes:
         doc["x-api-key-scopes"] = sorted(scopes)
-    return _declare(Rule(frozenset(roles), frozenset(scopes)), doc)
+    if device:
+        doc["x-devices"] = True
+    return _declare(Rule(frozenset(roles), frozenset(scopes), device=device), doc)
 
 
 def public():

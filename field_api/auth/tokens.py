@@ -22,6 +22,7 @@ def configure(time_cost: int, memory_kib: int) -> None:
 ACCESS_PREFIX = "cua_at_"
 REFRESH_PREFIX = "cua_rt_"
 API_KEY_PREFIX = "cua_key_"
+DEVICE_PREFIX = "cua_dev_"  # an enrolled device (field_api.devices)
 
 
 def hash_password(password: str) -> str:

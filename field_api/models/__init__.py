@@ -5,6 +5,10 @@ from .crews import Crew, CrewMember, Device
 from .dispatch import Batch, DispatchPlan, PlanRoute, PlanStop
 from .registry import Account, Balance, Meter, Payment, PaymentAgreement, Premise, Reading, Sector
 from .policy import CollectionPolicy
+from .sync import (
+    EnrollmentCode, FieldReading, FieldRecord, FieldRecordVariant, NoticeAct, OfficeAlert, PendingRegistration, Photo,
+    RecordPhoto, ReviewItem, SyncUpload,
+)
 from .work import WorkEvent, WorkItem
 
 __all__ = [
@@ -13,4 +17,6 @@ __all__ = [
     "Account", "Balance", "Base", "ChangeLog", "Crew", "CrewMember", "Device", "Meter",
     "CollectionPolicy", "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned",
     "WorkEvent", "WorkItem",
+    "EnrollmentCode", "FieldReading", "FieldRecord", "FieldRecordVariant", "NoticeAct", "OfficeAlert",
+    "PendingRegistration", "Photo", "RecordPhoto", "ReviewItem", "SyncUpload",
 ]

@@ -16,10 +16,14 @@ from field_api.auth.tokens import ACCESS_PREFIX, digest, new_token
 from field_api.models import AuthToken
 from field_api.models.base import utcnow
 from tests.api.conftest import PASSWORD, login
+from tests.builders import make_crew
+from tests.sync_support import enroll_device
 
 SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "openapi.yaml").read_text())
 OFFICE = {"admin", "dispatcher", "supervisor", "viewer"}
-ANYONE = {"anonymous", "expired", "revoked", "key_read", "key_payments", "key_import"} | OFFICE
+DEVICE = {"device"}  # an enrolled device; "device_revoked" holds a revoked device token
+ANYONE = {"anonymous", "expired", "revoked", "key_read", "key_payments", "key_import", "device",
+          "device_revoked"} | OFFICE
 
 EXPECTED = {
     "GET /api/v1/health": ANYONE,
@@ -69,6 +73,26 @@ EXPECTED = {
     "GET /api/v1/plans/{plan_id}": OFFICE,
     "POST /api/v1/plans/{plan_id}/publish": {"dispatcher"},
     "POST /api/v1/plans/{plan_id}/replan": {"dispatcher"},
+    "POST /api/v1/devices/enrollment-codes": {"admin", "dispatcher"},
+    "POST /api/v1/devices/enroll": ANYONE,
+    "GET /api/v1/devices": OFFICE,
+    "GET /api/v1/devices/{device_id}": OFFICE,
+    "POST /api/v1/devices/{device_id}/revoke": {"admin", "dispatcher", "supervisor"},
+    "GET /api/v1/sync/me": DEVICE,
+    "GET /api/v1/sync/package": DEVICE,
+    "GET /api/v1/sync/changes": DEVICE,
+    "POST /api/v1/sync/uploads": DEVICE,
+    "GET /api/v1/sync/photos/{sha256}": DEVICE,
+    "PUT /api/v1/sync/photos/{sha256}": DEVICE,
+    "GET /api/v1/reviews": OFFICE,
+    "GET /api/v1/reviews/{review_id}": OFFICE,
+    "POST /api/v1/reviews/{review_id}/resolve": {"supervisor"},
+    "GET /api/v1/field-records": OFFICE,
+    "GET /api/v1/field-records/{record_id}": OFFICE,
+    "GET /api/v1/field-records/{record_id}/photos/{sha256}": OFFICE,
+    "GET /api/v1/alerts": OFFICE,
+    "POST /api/v1/alerts/{alert_id}/acknowledge": {"dispatcher", "supervisor"},
+    "GET /api/v1/pending-registrations": OFFICE,
 }
 PRINCIPALS = sorted(ANYONE)
 
@@ -92,6 +116,8 @@ def test_the_spec_declares_the_same_roles_as_the_table():
         assert roles == (EXPECTED[op] & OFFICE if EXPECTED[op] != ANYONE else set()), op
         if roles:
             assert {"officeUser": []} in declared["security"], op
+        if EXPECTED[op] != ANYONE:
+            assert ({"device": []} in declared["security"]) == ("device" in EXPECTED[op]), op
 
 
 def test_an_api_route_without_a_rule_is_found(app):
@@ -110,6 +136,9 @@ def credentials(app, users, session):
     session.add(AuthToken(token_hash=digest(expired), kind="access", user_id=users["admin"].id,
                           session_id="expired", issued_at=utcnow() - timedelta(hours=2),
                           expires_at=utcnow() - timedelta(hours=1)))
+    crew = make_crew(session, "Matriz", ["cut"])
+    device_token = enroll_device(session, crew)[1]
+    revoked_device_token = enroll_device(session, crew, "Perdido", revoked=True)[1]
     session.commit()
 
     def headers(principal: str) -> dict:
@@ -128,6 +157,10 @@ def credentials(app, users, session):
             return {"X-API-Key": pay_key}
         if principal == "key_import":
             return {"X-API-Key": import_key}
+        if principal == "device":
+            return {"Authorization": f"Bearer {device_token}"}
+        if principal == "device_revoked":
+            return {"Authorization": f"Bearer {revoked_device_token}"}
         return {}
 
     return headers
@@ -143,7 +176,7 @@ def test_each_principal_is_allowed_or_refused_as_declared(app, credentials, op):
                                json={} if method in {"POST", "PATCH", "DELETE"} else None)
         if principal in EXPECTED[op]:
             assert response.status_code not in (401, 403), (op, principal, response.get_json())
-        elif principal in {"anonymous", "expired", "revoked"}:
+        elif principal in {"anonymous", "expired", "revoked", "device_revoked"}:
             assert response.status_code == 401, (op, principal, response.status_code)
             assert response.get_json()["message"]
         else:

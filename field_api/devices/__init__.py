@@ -1,0 +1,1 @@
+"""Enrolled devices: one-time enrollment codes, device tokens, revocation, and sync status."""

@@ -1,0 +1,175 @@
+"""Everything one upload needs from the database, read in a few batched queries, rows locked.
+
+Registry rows, work items and open review items go into a `RowWriter`, which is then the working
+copy every record of the upload is merged against, in order: record 2 sees what record 1 wrote.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Iterator, Mapping
+
+from sqlalchemy import select, tuple_
+from sqlalchemy.orm import Session
+
+from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem, WorkItem
+from sync.effects import WorkItemView
+from sync.idempotency import PreviousResult
+from sync.merge import MISSING, Conflict, ConflictKind, RegistryRow
+from sync.outcomes import CORRECTABLE_FIELDS
+from sync.records import Correction, UploadRecord
+
+from .ownership import owned_items
+from .rows import RowWriter
+
+ITEM_FIELDS = ("type", "subtype", "status", "status_reason", "account_id", "premise_id", "assigned_crew_id",
+               "served_at", "open_key")
+REVIEW_FIELDS = ("status", "current", "current_version", "kind", "reason", "message", "resolved_at",
+                 "resolved_by", "resolution_note")
+ENTITY_COLUMNS = {"premise": Premise, "account": Account, "meter": Meter}
+EXTRA_FIELDS = {"account": ("service_status",)}
+
+
+@dataclass
+class Stored:
+    """What is stored under a client UUID: its first record's result."""
+
+    record_id: int | None
+    device_id: int
+    work_item_id: int | None
+    previous: PreviousResult
+    message: str | None
+    problems: list | None
+
+
+@dataclass
+class OpenReview:
+    review_id: int | None  # None until this upload inserts it
+    client_uuid: str
+    conflict: Conflict
+    settled: Any = None  # Applied or NoOp once remerged
+
+
+@dataclass
+class Context:
+    crew_id: int | None
+    writer: RowWriter
+    stored: dict[str, Stored]
+    owned: set[int]
+    land_use: dict[int, str]
+    has_meter: set[int]
+    meter_ids: dict[str, int]
+    reviews: list[OpenReview] = field(default_factory=list)
+
+    def item_view(self, item_id: int) -> WorkItemView | None:
+        row = self.writer.get("work_item", item_id)
+        if row is None or row.id not in self.owned:
+            return None
+        v = row.values
+        return WorkItemView(row.id, v["type"], v["subtype"], v["status"], v["account_id"], v["premise_id"],
+                            self.land_use.get(v["premise_id"]), v["status_reason"])
+
+    def snapshot(self) -> Mapping[tuple[str, str], RegistryRow]:
+        return _Snapshot(self.writer)
+
+
+class _Snapshot(Mapping):
+    """The writer's registry rows as `sync.merge` reads them (keys from `row_key`)."""
+
+    def __init__(self, writer: RowWriter):
+        self.writer = writer
+
+    def __getitem__(self, key):
+        entity, entity_id = key
+        row = self.writer.get(entity, entity_id) if entity in ENTITY_COLUMNS else None
+        if row is None:
+            raise KeyError(key)
+        return RegistryRow(row.version, row.values)
+
+    def __iter__(self) -> Iterator:
+        return ((e, str(i)) for (e, i) in self.writer.rows if e in ENTITY_COLUMNS)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
+                 at: datetime) -> Context:
+    writer = RowWriter(at)
+    stored = _stored(session, uuids)
+    item_ids = {r.work_item_id for r in records}
+    owned = owned_items(session, crew_id, item_ids)
+    land_use, accounts = {}, set()
+    rows = session.execute(select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS],
+                                  Premise.land_use)
+                           .outerjoin(Premise, WorkItem.premise_id == Premise.id)
+                           .where(WorkItem.id.in_(sorted(owned))).order_by(WorkItem.id)
+                           .with_for_update(of=WorkItem)).all()
+    for row in rows:
+        values = {f: getattr(row, f) for f in ITEM_FIELDS}
+        writer.add("work_item", row.id, row.version, values)
+        land_use[values["premise_id"]] = row.land_use
+        if values["account_id"] is not None:
+            accounts.add(values["account_id"])
+    wanted: dict[str, set[int]] = {"premise": set(), "account": set(accounts), "meter": set()}
+    for record in records:
+        for c in record.corrections:
+            if c.entity in wanted and isinstance(c.entity_id, int):
+                wanted[c.entity].add(c.entity_id)
+    for entity, ids in wanted.items():
+        _load_rows(session, writer, entity, ids)
+    has_meter = set(session.scalars(select(Meter.account_id).where(Meter.account_id.in_(sorted(accounts)))))
+    serials = {r.meter_serial.strip() for rec in records for r in rec.readings}
+    meter_ids = dict(session.execute(select(Meter.serial, Meter.id).where(Meter.serial.in_(sorted(serials)))).all())
+    ctx = Context(crew_id, writer, stored, owned, land_use, has_meter, meter_ids)
+    ctx.reviews = _open_reviews(session, writer, wanted)
+    return ctx
+
+
+def _stored(session: Session, uuids: Iterable[str]) -> dict[str, Stored]:
+    out = {}
+    rows = session.execute(select(FieldRecord.id, FieldRecord.client_uuid, FieldRecord.fingerprint,
+                                  FieldRecord.status, FieldRecord.received_at, FieldRecord.device_id,
+                                  FieldRecord.work_item_id, FieldRecord.message, FieldRecord.problems)
+                           .where(FieldRecord.client_uuid.in_(sorted(set(uuids)))))
+    for r in rows:
+        out[r.client_uuid] = Stored(r.id, r.device_id, r.work_item_id,
+                                    PreviousResult(r.client_uuid, r.fingerprint, r.status, received_at=r.received_at),
+                                    r.message, r.problems)
+    return out
+
+
+def _load_rows(session: Session, writer: RowWriter, entity: str, ids: set[int]) -> None:
+    if not ids:
+        return
+    model = ENTITY_COLUMNS[entity]
+    names = tuple(CORRECTABLE_FIELDS[entity]) + EXTRA_FIELDS.get(entity, ())
+    rows = session.execute(select(model.id, model.version, *[getattr(model, n) for n in names])
+                           .where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update()).all()
+    for row in rows:
+        writer.add(entity, row.id, row.version, {n: getattr(row, n) for n in names})
+
+
+def _open_reviews(session: Session, writer: RowWriter, wanted: dict[str, set[int]]) -> list[OpenReview]:
+    keys = [(e, i) for e, ids in wanted.items() for i in sorted(ids)]
+    if not keys:
+        return []
+    rows = session.execute(select(ReviewItem, FieldRecord.client_uuid)
+                           .join(FieldRecord, ReviewItem.record_id == FieldRecord.id)
+                           .where(ReviewItem.status == "open",
+                                  tuple_(ReviewItem.entity, ReviewItem.entity_id).in_(keys))
+                           .order_by(ReviewItem.id).with_for_update(of=ReviewItem)).all()
+    out = []
+    for review, client_uuid in rows:
+        writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
+        out.append(OpenReview(review.id, client_uuid, conflict_of(review)))
+    return out
+
+
+def conflict_of(review: ReviewItem) -> Conflict:
+    """A stored review item as the `sync.merge` conflict it came from."""
+    current = review.current["value"] if "value" in (review.current or {}) else MISSING
+    correction = Correction(review.entity, review.entity_id, review.field, review.seen.get("value"),
+                            review.new.get("value"))
+    return Conflict(correction, current, review.current_version, ConflictKind(review.kind), review.reason,
+                    review.message, review.correction_index)

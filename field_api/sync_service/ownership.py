@@ -1,0 +1,46 @@
+"""Which work items are a device's, and moving them to `dispatched` when they reach it.
+
+A device writes only to its crew's items: those assigned to the crew now, and those that were in
+one of the crew's batches (an item cancelled or moved away while the phone was offline was still
+its item when the work was done, and the outcome is recorded as it happened, DESIGN rule 6).
+Publishing leaves items `planned`; they become `dispatched` when the crew's device first gets them.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from field_api.changes import set_source
+from field_api.models import Batch, PlanStop, WorkItem
+from field_api.work.items import change_status
+
+
+def owned_items(session: Session, crew_id: int | None, item_ids: Iterable[int]) -> set[int]:
+    ids = sorted({int(i) for i in item_ids})
+    if crew_id is None or not ids:
+        return set()
+    in_batches = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
+                  .where(Batch.crew_id == crew_id))
+    return set(session.scalars(select(WorkItem.id).where(
+        WorkItem.id.in_(ids), or_(WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches)))))
+
+
+def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterable[int], actor: str) -> list[int]:
+    """Move the crew's pending or planned items among `item_ids` to dispatched; returns their ids."""
+    ids = sorted({int(i) for i in item_ids})
+    if crew_id is None or not ids:
+        return []
+    moved = []
+    set_source(session, "system", actor)
+    for item in session.scalars(select(WorkItem).where(
+            WorkItem.id.in_(ids), WorkItem.assigned_crew_id == crew_id,
+            WorkItem.status.in_(("pending", "planned"))).order_by(WorkItem.id).with_for_update()):
+        if item.status == "pending":
+            change_status(session, item, "planned", actor, "entregado al dispositivo")
+        change_status(session, item, "dispatched", actor, "entregado al dispositivo")
+        moved.append(item.id)
+    if moved:
+        session.flush()
+    return moved

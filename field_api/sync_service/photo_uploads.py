@@ -1,0 +1,84 @@
+"""A device's PUT of photo bytes: only for photos its own records list, resumable, hash-checked."""
+from __future__ import annotations
+
+import os
+from typing import BinaryIO
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from field_api.models import FieldRecord, Photo, RecordPhoto
+from field_api.models.base import utcnow
+from sync.photos import normalise_sha256
+
+from .photos import Chunk, FilesystemPhotoStore, PhotoError, check_type
+from .writes import insert_ignoring_duplicates
+
+
+def photo_store() -> FilesystemPhotoStore:
+    root = current_app.config["PHOTO_DIR"] or os.path.join(current_app.instance_path, "photos")
+    return FilesystemPhotoStore(root)
+
+
+def address(sha: str) -> str:
+    key = normalise_sha256(sha)
+    if key is None:
+        raise PhotoError(404, f"{sha!r} is not a photo address: use the photo's sha256, 64 hexadecimal digits.")
+    return key
+
+
+def expected(session: Session, sha: str, device_id: int) -> RecordPhoto:
+    """The manifest entry of this device's records for `sha` (403 if only other devices list it)."""
+    rows = session.execute(select(RecordPhoto, FieldRecord.device_id).join(
+        FieldRecord, RecordPhoto.record_id == FieldRecord.id).where(RecordPhoto.sha256 == sha)).all()
+    mine = [p for p, d in rows if d == device_id]
+    if mine:
+        return mine[0]
+    if rows:
+        raise PhotoError(403, "This photo belongs to another device's records.")
+    raise PhotoError(404, "No record of this device lists this photo; upload the record (with its photo "
+                          "manifest) first.")
+
+
+def state(session: Session, store: FilesystemPhotoStore, sha: str, ref: RecordPhoto) -> dict:
+    photo = session.get(Photo, sha)
+    if photo is not None:
+        return {"sha256": sha, "received_bytes": photo.size, "complete": True, "size": photo.size}
+    return {"sha256": sha, "received_bytes": store.received(sha), "complete": False, "size": ref.size}
+
+
+def put_photo(session: Session, store: FilesystemPhotoStore, device_id: int, sha: str, chunk: Chunk,
+              stream: BinaryIO, content_type: str | None) -> dict:
+    ref = expected(session, sha, device_id)
+    if session.get(Photo, sha) is not None:
+        return state(session, store, sha, ref)  # already complete: a retry changes nothing
+    if store.has(sha):  # verified earlier, but the row was not committed
+        _register(session, sha, ref.content_type, device_id, store.received(sha))
+        return state(session, store, sha, ref)
+    have = store.received(sha)
+    if chunk.start not in (0, have):
+        raise PhotoError(409, f"The server has the first {have} bytes of this photo; resume from byte {have}.",
+                         have)
+    size = store.write_at(sha, chunk.start, stream, chunk.length)
+    if chunk.start == 0:
+        try:
+            declared = check_type(content_type, store.head(sha))
+        except PhotoError:
+            store.write_at(sha, 0, stream, 0)  # drop the bytes of a refused file
+            raise
+    else:
+        declared = ref.content_type
+    if size < chunk.total:
+        return {"sha256": sha, "received_bytes": size, "complete": False, "size": chunk.total}
+    if size > chunk.total or not store.finish(sha):
+        raise PhotoError(422, "The bytes do not match the sha256 they were sent under; they were discarded. "
+                              "Send the photo again from the start.", 0)
+    _register(session, sha, declared, device_id, size)
+    return {"sha256": sha, "received_bytes": size, "complete": True, "size": size}
+
+
+def _register(session: Session, sha: str, content_type: str, device_id: int, size: int) -> None:
+    insert_ignoring_duplicates(session, Photo.__table__, [{
+        "sha256": sha, "size": size, "content_type": content_type, "device_id": device_id,
+        "received_at": utcnow()}])

@@ -1,0 +1,106 @@
+"""Incoming records: each loaded on its own by the wire schema, and the rows a stored one becomes."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from marshmallow import ValidationError
+
+from schemas.sync import MAX_ID, RecordSchema
+from sync.idempotency import normalise_uuid
+from sync.problems import Problem
+from sync.records import UploadRecord, canonical_json
+
+from .effects import utc
+
+_SCHEMA = RecordSchema()
+
+
+@dataclass
+class Incoming:
+    raw: dict
+    uuid: str | None
+    record: UploadRecord | None
+    problems: list[Problem]
+
+
+def parse(raw: dict, sent_at: datetime) -> Incoming:
+    uuid = normalise_uuid(raw.get("client_uuid")) if isinstance(raw, dict) else None
+    try:
+        data = _SCHEMA.load(raw)
+    except ValidationError as err:
+        return Incoming(raw, uuid, None, schema_problems(err.messages))
+    return Incoming(raw, uuid, _SCHEMA.to_record(data, sent_at), [])
+
+
+def schema_problems(messages, prefix: str = "") -> list[Problem]:
+    out = []
+    for key, value in (messages.items() if isinstance(messages, dict) else [("", messages)]):
+        where = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out += schema_problems(value, f"{where}.")
+        else:
+            text = " ".join(str(m) for m in (value if isinstance(value, list) else [value]))
+            out.append(Problem(where.rstrip("."), "schema.invalid", text))
+    return out
+
+
+def raw_fingerprint(raw: dict) -> str:
+    """The content key of a record that did not load: equal raw JSON, equal key."""
+    return hashlib.sha256(canonical_json({"unparsed": raw}).encode("utf-8")).hexdigest()
+
+
+def problem_dicts(problems) -> list[dict]:
+    return [{"field": p.field, "code": p.code, "message": p.message} for p in problems]
+
+
+def record_row(inc: Incoming, *, status: str, fingerprint: str, message: str | None, problems, device_id: int,
+               upload_id: int, sent_at: datetime, received_at: datetime, offset: timedelta,
+               item_status: str | None) -> dict:
+    rec, raw = inc.record, inc.raw
+    row = {
+        "client_uuid": inc.uuid, "device_id": device_id, "upload_id": upload_id, "status": status,
+        "fingerprint": fingerprint, "message": message, "problems": problem_dicts(problems) or None,
+        "device_sent_at": utc(sent_at), "received_at": received_at, "clock_offset_s": offset.total_seconds(),
+        "item_status_at_receipt": item_status, "payload": raw,
+        "work_item_id": None, "outcome": None, "captured_at": None, "captured_at_server": None,
+        "gps_lon": None, "gps_lat": None, "gps_accuracy_m": None,
+    }
+    if rec is None:
+        item = raw.get("work_item_id")
+        if isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= MAX_ID:
+            row["work_item_id"] = item
+        if isinstance(raw.get("outcome"), str) and len(raw["outcome"]) <= 40:
+            row["outcome"] = raw["outcome"]
+        return row
+    row.update(work_item_id=rec.work_item_id, outcome=rec.outcome, captured_at=utc(rec.captured_at),
+               captured_at_server=utc(rec.captured_at + offset))
+    if rec.gps is not None:
+        row.update(gps_lon=rec.gps.lon, gps_lat=rec.gps.lat, gps_accuracy_m=rec.gps.accuracy_m)
+    return row
+
+
+def act_row(rec: UploadRecord, uuid: str) -> dict:
+    n = rec.notice_record
+    gps = n.gps
+    return {
+        "_uuid": uuid, "work_item_id": rec.work_item_id, "outcome": rec.outcome, "received_by": n.received_by,
+        "relationship": n.relationship, "id_shown": n.id_shown, "id_refused": n.id_refused,
+        "signature_sha256": n.signature_sha256, "signature_refused": n.signature_refused,
+        "address_verified_by": n.address_verified_by, "property_description": n.property_description,
+        "started_at": utc(n.started_at) if n.started_at else None,
+        "ended_at": utc(n.ended_at) if n.ended_at else None,
+        "gps_lon": gps.lon if gps else None, "gps_lat": gps.lat if gps else None,
+        "gps_accuracy_m": gps.accuracy_m if gps else None, "notes": n.notes or None,
+        "photos": sorted({p.sha256 for p in rec.photos}),
+    }
+
+
+def photo_rows(rec: UploadRecord, uuid: str) -> list[dict]:
+    seen, rows = set(), []
+    for p in rec.photos:
+        if p.sha256 not in seen:
+            seen.add(p.sha256)
+            rows.append({"_uuid": uuid, "sha256": p.sha256, "size": p.size, "content_type": p.content_type})
+    return rows

@@ -1,0 +1,55 @@
+"""What the office and the device see of sync: missing photos, and each device's sync status."""
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import Session
+
+from field_api.models import FieldRecord, Photo, RecordPhoto, ReviewItem, SyncUpload
+
+MISSING_LIMIT = 500
+
+
+def _missing():
+    return ~exists().where(Photo.sha256 == RecordPhoto.sha256)
+
+
+def missing_photos(session: Session, device_id: int, limit: int = MISSING_LIMIT) -> list[dict]:
+    """Photos this device's stored records list and whose bytes have not arrived, oldest first."""
+    rows = session.execute(
+        select(RecordPhoto.sha256, RecordPhoto.size, RecordPhoto.content_type, FieldRecord.client_uuid)
+        .join(FieldRecord, RecordPhoto.record_id == FieldRecord.id)
+        .where(FieldRecord.device_id == device_id, _missing()).order_by(RecordPhoto.id).limit(limit))
+    out: dict[str, dict] = {}
+    for sha, size, content_type, uuid in rows:
+        entry = out.setdefault(sha, {"sha256": sha, "size": size, "content_type": content_type, "client_uuids": []})
+        entry["client_uuids"].append(uuid)
+    return list(out.values())
+
+
+def device_status(session: Session, device_ids: list[int]) -> dict[int, dict]:
+    """Per device: last sync, records received, photos pending, conflicts open, last clock offset."""
+    out = {d: {"last_sync_at": None, "records_received": 0, "pending_photos": 0, "conflicts_open": 0,
+               "clock_offset_s": None} for d in device_ids}
+    if not device_ids:
+        return out
+    for d, last, n in session.execute(select(SyncUpload.device_id, func.max(SyncUpload.received_at), func.count())
+                                      .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id)):
+        out[d]["last_sync_at"] = last
+    latest = (select(SyncUpload.device_id, func.max(SyncUpload.id).label("last_id"))
+              .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id).subquery())
+    for d, offset in session.execute(select(SyncUpload.device_id, SyncUpload.clock_offset_s)
+                                     .join(latest, and_(latest.c.last_id == SyncUpload.id))):
+        out[d]["clock_offset_s"] = offset
+    for d, n in session.execute(select(FieldRecord.device_id, func.count()).where(
+            FieldRecord.device_id.in_(device_ids)).group_by(FieldRecord.device_id)):
+        out[d]["records_received"] = n
+    for d, n in session.execute(select(FieldRecord.device_id, func.count(func.distinct(RecordPhoto.sha256)))
+                                .join(FieldRecord, RecordPhoto.record_id == FieldRecord.id)
+                                .where(FieldRecord.device_id.in_(device_ids), _missing())
+                                .group_by(FieldRecord.device_id)):
+        out[d]["pending_photos"] = n
+    for d, n in session.execute(select(FieldRecord.device_id, func.count()).join(
+            ReviewItem, ReviewItem.record_id == FieldRecord.id).where(
+            FieldRecord.device_id.in_(device_ids), ReviewItem.status == "open").group_by(FieldRecord.device_id)):
+        out[d]["conflicts_open"] = n
+    return out

@@ -1,0 +1,229 @@
+"""One upload of field records: a status per record, the photos still missing, nothing half-written.
+
+The records are merged in order against one working copy and stored with a few multi-row
+statements. If that fails as a whole (a row moved despite the locks, a UUID raced in from a second
+request), the upload is redone one record at a time, each in its own savepoint, so one bad record
+never sinks the others. A record that still cannot be stored is answered `rejected` with
+`retry: true` and is not stored, so sending it again later processes it afresh: never a 5xx.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from field_api.models import Device, ReviewItem, SyncUpload
+from field_api.models.base import utcnow
+from field_api.work.calendar import policy_calendar
+from field_api.work.policy import get_policy
+from sync.clock import clock_is_suspect, clock_offset
+from sync.effects import SyncPolicy
+from sync.idempotency import DecisionKind, PreviousResult, decide
+from sync.merge import Applied, Conflict, remerge, row_key
+from sync.process import RecordStatus, process_record
+
+from .effects import Plan, apply_effects, utc
+from .loading import Context, OpenReview, Stored, load_context
+from .ownership import dispatch_on_contact
+from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
+from .status import missing_photos
+from .writes import write_plan
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Uploader:
+    """Who sent the upload and when: the device, its crew, the clocks."""
+
+    device_id: int
+    crew_id: int | None
+    sent_at: datetime
+    received_at: datetime
+    tz: ZoneInfo
+    upload_id: int = 0
+
+    @property
+    def actor(self) -> str:
+        return f"device-{self.device_id}"
+
+    @property
+    def offset(self) -> timedelta:
+        return clock_offset(self.received_at, self.sent_at)
+
+
+def process_upload(session: Session, device_id: int, crew_id: int | None, sent_at: datetime, raw_records: list,
+                   zone: str, received_at: datetime | None = None) -> dict:
+    """Process and store an upload in the session's transaction (the caller commits)."""
+    received_at = (received_at or utcnow()).astimezone(timezone.utc)  # SQLite keeps no offset: store UTC
+    incoming = [parse(raw, sent_at) for raw in raw_records]
+    # One upload per device at a time: a retry racing its own first attempt waits, then sees duplicates.
+    session.execute(select(Device.id).where(Device.id == device_id).with_for_update())
+    who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
+    upload_id = session.scalar(insert(SyncUpload).returning(SyncUpload.id), [{
+        "device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
+        "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}])
+    who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
+    dispatch_on_contact(session, crew_id, [i.record.work_item_id for i in incoming if i.record], who.actor)
+    policy = get_policy(session)
+    rules = (policy_calendar(policy, (received_at - timedelta(days=7)).date(), zone),
+             SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,
+                        policy.reconnection_deadline_hours, policy.domestic_cut_action))
+    try:
+        with session.begin_nested():
+            results = _run(session, who, rules, incoming)
+    except Exception:  # noqa: BLE001 - any failure: isolate the records from each other
+        log.warning("Upload %s: the batched merge failed; retrying record by record", upload_id, exc_info=True)
+        results = []
+        for inc in incoming:
+            try:
+                with session.begin_nested():
+                    results += _run(session, who, rules, [inc])
+            except Exception:  # noqa: BLE001
+                log.exception("Upload %s: record %s could not be stored", upload_id, inc.uuid)
+                results.append({"client_uuid": inc.uuid, "status": "rejected", "retry": True,
+                                "message": "El servidor no pudo guardar este registro; envíelo de nuevo más tarde"})
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    session.execute(update(SyncUpload).where(SyncUpload.id == upload_id).values(counts=counts))
+    return {"received_at": received_at, "clock_offset_s": who.offset.total_seconds(),
+            "clock_suspect": clock_is_suspect(who.offset), "results": results,
+            "missing_photos": missing_photos(session, device_id)}
+
+
+def _run(session: Session, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
+    ctx = load_context(session, who.crew_id, [i.uuid for i in incoming if i.uuid],
+                       [i.record for i in incoming if i.record], who.received_at)
+    plan = Plan()
+    replies = [_one(ctx, plan, who, rules, inc) for inc in incoming]
+    record_ids, review_ids = write_plan(session, plan, ctx, who.actor, who.received_at)
+    originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
+    stored_reviews: dict[int, list[int]] = {}
+    for review_id, record_id in session.execute(select(ReviewItem.id, ReviewItem.record_id).where(
+            ReviewItem.record_id.in_(sorted(originals))).order_by(ReviewItem.id)):
+        stored_reviews.setdefault(record_id, []).append(review_id)
+    for reply in replies:
+        key = reply.pop("_record", None)
+        if key is None:
+            continue
+        reply["record_id"] = record_ids.get(key) or ctx.stored[key].record_id
+        if "review_ids" in reply:
+            found = sorted(i for (u, _), i in review_ids.items() if u == key)
+            reply["review_ids"] = found or stored_reviews.get(reply["record_id"], [])
+    return replies
+
+
+def _one(ctx: Context, plan: Plan, who: Uploader, rules, inc: Incoming) -> dict:
+    if inc.uuid is None:
+        return {"client_uuid": None, "status": "rejected", "problems": problem_dicts(inc.problems),
+                "message": "El registro no tiene un client_uuid válido (UUID); no se guardó"}
+    stored = ctx.stored.get(inc.uuid)
+    if stored is not None and stored.device_id != who.device_id:
+        plan.variants.append(_variant(who, inc, raw_fingerprint(inc.raw)))
+        return {"client_uuid": inc.uuid, "status": "conflict",
+                "message": "Este identificador ya lo usó otro dispositivo; envíe el registro con uno nuevo"}
+    previous = stored.previous if stored else None
+    if inc.record is None:
+        return _unloadable(ctx, plan, who, inc, previous)
+    rec = inc.record
+    view = ctx.item_view(rec.work_item_id)
+    has_meter = view is not None and view.account_id in ctx.has_meter
+    result = process_record(rec, previous=previous, work_item=view, registry_snapshot=ctx.snapshot(),
+                            calendar=rules[0], policy=rules[1], received_at=who.received_at, has_meter=has_meter)
+    if result.status is RecordStatus.DUPLICATE:
+        return _duplicate(inc, stored)
+    if not result.first_seen:  # the UUID was used for other content
+        plan.variants.append(_variant(who, inc, result.fingerprint))
+        return {"client_uuid": inc.uuid, "status": "conflict", "message": result.message,
+                "original_status": previous.status, "_record": inc.uuid}
+    plan.records.append(record_row(inc, status=result.status.value, fingerprint=result.fingerprint,
+                                   message=result.message, problems=result.problems, device_id=who.device_id,
+                                   upload_id=who.upload_id, sent_at=who.sent_at, received_at=who.received_at,
+                                   offset=who.offset, item_status=view.status if view else None))
+    _remember(ctx, inc, result.fingerprint, result.status.value, result.message, result.problems, who)
+    if result.applies:
+        _merge(ctx, rec, result, inc.uuid)
+        plan.photos += photo_rows(rec, inc.uuid)
+        if rec.notice_record is not None:
+            plan.acts.append(act_row(rec, inc.uuid))
+        apply_effects(ctx, plan, rec, result.effects, inc.uuid, who.actor, who.device_id, who.tz, who.received_at)
+    reply = {"client_uuid": inc.uuid, "status": result.status.value, "work_item_id": rec.work_item_id,
+             "message": result.message, "problems": problem_dicts(result.problems), "_record": inc.uuid}
+    if result.status is RecordStatus.CONFLICT:
+        reply["review_ids"] = []
+    return reply
+
+
+def _merge(ctx: Context, rec, result, uuid: str) -> None:
+    w = ctx.writer
+    for u in result.merge.row_updates:
+        w.change(u.entity, u.entity_id, dict(u.values), "field", uuid, expect_version=u.base_version)
+    ctx.reviews += [OpenReview(None, uuid, c) for c in result.merge.conflicts]
+    touched = {(row_key(a.correction.entity, a.correction.entity_id), a.correction.field)
+               for a in result.merge.applied}
+    chosen = [r for r in ctx.reviews if r.settled is None
+              and (row_key(r.conflict.correction.entity, r.conflict.correction.entity_id),
+                   r.conflict.correction.field) in touched]
+    if not chosen:
+        return
+    remerged = remerge([r.conflict for r in chosen], ctx.snapshot())
+    for u in remerged.row_updates:
+        source = next(r.client_uuid for r in chosen if row_key(r.conflict.correction.entity,
+                                                               r.conflict.correction.entity_id)
+                      == row_key(u.entity, u.entity_id))
+        w.change(u.entity, u.entity_id, dict(u.values), "field", source, expect_version=u.base_version)
+    for review, outcome in zip(chosen, remerged.outcomes):
+        if isinstance(outcome, Conflict):
+            review.conflict = outcome
+            if review.review_id is not None:
+                w.change("review_item", review.review_id, {
+                    "current": {"value": outcome.current}, "current_version": outcome.version,
+                    "kind": outcome.kind.value, "reason": outcome.reason, "message": outcome.message},
+                    "system", uuid)
+        else:
+            review.settled = outcome
+            if review.review_id is not None:
+                w.change("review_item", review.review_id, {
+                    "status": "applied" if isinstance(outcome, Applied) else "noop",
+                    "resolved_at": w.at, "resolved_by": "sync"}, "system", uuid)
+
+
+def _unloadable(ctx: Context, plan: Plan, who: Uploader, inc: Incoming, previous) -> dict:
+    fp = raw_fingerprint(inc.raw)
+    decision = decide(inc.uuid, fp, previous)
+    if decision.kind is DecisionKind.DUPLICATE:
+        return _duplicate(inc, ctx.stored[inc.uuid])
+    if decision.kind is DecisionKind.CONFLICT:
+        plan.variants.append(_variant(who, inc, fp))
+        return {"client_uuid": inc.uuid, "status": "conflict", "message": decision.message,
+                "original_status": previous.status, "_record": inc.uuid}
+    message = "; ".join(str(p) for p in inc.problems)
+    plan.records.append(record_row(inc, status="rejected", fingerprint=fp, message=message, problems=inc.problems,
+                                   device_id=who.device_id, upload_id=who.upload_id, sent_at=who.sent_at,
+                                   received_at=who.received_at, offset=who.offset, item_status=None))
+    _remember(ctx, inc, fp, "rejected", message, inc.problems, who)
+    return {"client_uuid": inc.uuid, "status": "rejected", "message": message,
+            "problems": problem_dicts(inc.problems), "_record": inc.uuid}
+
+
+def _remember(ctx: Context, inc: Incoming, fp: str, status: str, message, problems, who: Uploader) -> None:
+    """So that the same UUID later in this very upload is a duplicate (or a conflict) of this one."""
+    ctx.stored[inc.uuid] = Stored(None, who.device_id, inc.record.work_item_id if inc.record else None,
+                                  PreviousResult(inc.uuid, fp, status, received_at=who.received_at),
+                                  message, problem_dicts(problems) or None)
+
+
+def _duplicate(inc: Incoming, stored: Stored) -> dict:
+    return {"client_uuid": inc.uuid, "status": "duplicate", "original_status": stored.previous.status,
+            "work_item_id": stored.work_item_id, "message": stored.message, "problems": stored.problems or [],
+            "review_ids": [], "_record": inc.uuid}
+
+
+def _variant(who: Uploader, inc: Incoming, fp: str) -> dict:
+    return {"client_uuid": inc.uuid, "device_id": who.device_id, "upload_id": who.upload_id, "fingerprint": fp,
+            "received_at": who.received_at, "payload": inc.raw}

@@ -1,0 +1,111 @@
+"""Store one upload's plan: a handful of multi-row statements, whatever the number of records."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from field_api.models import (
+    FieldReading, FieldRecord, FieldRecordVariant, NoticeAct, OfficeAlert, PendingRegistration, Reading,
+    RecordPhoto, ReviewItem, WorkEvent, WorkItem,
+)
+from sync.merge import MISSING, Applied
+
+from .effects import Plan, event
+from .loading import Context
+
+
+def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING on both backends (a second reading of a meter on one day)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+
+
+def _insert(session: Session, model, rows: list[dict]) -> None:
+    """One Core executemany (the ORM's bulk path would split the rows by which values are None)."""
+    if rows:
+        session.connection().execute(model.__table__.insert(), rows)
+
+
+def _strip(rows: list[dict], ids: dict[str, int], key: str = "record_id") -> list[dict]:
+    out = []
+    for row in rows:
+        clean = {k: v for k, v in row.items() if not k.startswith("_")}
+        if "_uuid" in row:
+            clean[key] = ids.get(row["_uuid"])
+        out.append(clean)
+    return out
+
+
+def write_plan(session: Session, plan: Plan, ctx: Context, actor: str, at: datetime) -> tuple[dict, dict]:
+    """Returns record ids by client UUID and review ids by (client UUID, correction index)."""
+    # Ids are read back by unique key: RETURNING in parameter order would cost a statement per row.
+    _insert(session, FieldRecord, plan.records)
+    uuids = [row["client_uuid"] for row in plan.records]
+    record_ids = dict(session.execute(select(FieldRecord.client_uuid, FieldRecord.id)
+                                      .where(FieldRecord.client_uuid.in_(uuids))).all()) if uuids else {}
+    _insert(session, FieldRecordVariant, plan.variants)
+    for model, rows in ((RecordPhoto, plan.photos), (FieldReading, plan.readings), (NoticeAct, plan.acts),
+                        (PendingRegistration, plan.registrations), (OfficeAlert, plan.alerts)):
+        _insert(session, model, _strip(rows, record_ids))
+    insert_ignoring_duplicates(session, Reading.__table__, plan.registry_readings)
+    review_ids = _write_reviews(session, ctx, record_ids, at)
+    _create_items(session, plan, "sync", at)  # not the device's own act: its feed must show the new work
+    _insert(session, WorkEvent, plan.events)
+    ctx.writer.flush(session)
+    return record_ids, review_ids
+
+
+def _value(v) -> dict:
+    return {} if v is MISSING else {"value": v}
+
+
+def _write_reviews(session: Session, ctx: Context, record_ids: dict[str, int], at: datetime) -> dict:
+    new = [r for r in ctx.reviews if r.review_id is None]
+    rows = []
+    for r in new:
+        c, settled = r.conflict, r.settled
+        rows.append({
+            "record_id": record_ids[r.client_uuid], "correction_index": c.index, "entity": c.correction.entity,
+            "entity_id": int(c.correction.entity_id), "field": c.correction.field,
+            "seen": {"value": c.correction.seen}, "new": {"value": c.correction.new},
+            "current": _value(c.current), "current_version": c.version, "kind": c.kind.value,
+            "reason": c.reason, "message": c.message,
+            "status": "open" if settled is None else ("applied" if isinstance(settled, Applied) else "noop"),
+            "resolved_at": None if settled is None else at, "resolved_by": None if settled is None else "sync",
+            "version": 1, "created_at": at, "updated_at": at,
+        })
+    _insert(session, ReviewItem, rows)
+    if not rows:
+        return {}
+    by_key = {(row["record_id"], row["correction_index"]): r for row, r in zip(rows, new)}
+    found = session.execute(select(ReviewItem.id, ReviewItem.record_id, ReviewItem.correction_index).where(
+        ReviewItem.record_id.in_(sorted({row["record_id"] for row in rows}))))
+    return {(by_key[(rec, idx)].client_uuid, idx): i for i, rec, idx in found if (rec, idx) in by_key}
+
+
+def _create_items(session: Session, plan: Plan, actor: str, at: datetime) -> None:
+    """New work (follow-ups, urgent reconnections, inspections), never a second open item of a kind."""
+    if not plan.new_items:
+        return
+    keys = {row["open_key"] for row in plan.new_items}
+    taken = set(session.scalars(select(WorkItem.open_key).where(WorkItem.open_key.in_(sorted(keys)))))
+    rows = []
+    for row in plan.new_items:
+        if row["open_key"] not in taken:
+            taken.add(row["open_key"])
+            rows.append(row)
+    _insert(session, WorkItem, [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
+    ids = dict(session.execute(select(WorkItem.open_key, WorkItem.id).where(
+        WorkItem.open_key.in_([r["open_key"] for r in rows]))).all()) if rows else {}
+    for row in rows:
+        item_id = ids[row["open_key"]]
+        plan.events.append(event(item_id, "created", actor, row["assigned_crew_id"], at, row["reason"],
+                                 type=row["type"], subtype=row["subtype"], urgent=row["_urgent"],
+                                 source_work_item_id=row["_source"], client_uuid=row["_uuid"]))

@@ -1,0 +1,79 @@
+"""Device enrollment with a one-time code (text and QR), device tokens, and the office's device list."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from field_api.devices import enrollment
+from field_api.devices.enrollment import EnrollmentError, enroll
+from field_api.models import Device, EnrollmentCode
+from field_api.models.base import utcnow
+from tests.api.conftest import as_role
+from tests.builders import make_crew
+
+CODES = "/api/v1/devices/enrollment-codes"
+
+
+@pytest.fixture
+def member(session):
+    crew = make_crew(session, "Corte 7", ["cut"])
+    session.commit()
+    return crew.members[0]
+
+
+def test_a_code_becomes_a_device_token_once_and_the_device_sees_its_crew(app, tokens, member, session):
+    office = as_role(app, tokens, "dispatcher")
+    created = office.post(CODES, json={"crew_member_id": member.id, "label": "Moto G de Juan"})
+    assert created.status_code == 201
+    body = created.get_json()
+    assert len(body["code"]) == 19 and body["code"].count("-") == 3
+    assert body["qr_svg"].startswith("<svg") and body["code"] in body["qr_payload"]
+    assert session.scalar(select(EnrollmentCode.code_hash)) != body["code"]  # only the hash is stored
+    phone = app.test_client()
+    typed = body["code"].lower().replace("-", " ")  # typed on a phone, any case and spacing
+    enrolled = phone.post("/api/v1/devices/enroll", json={"code": typed})
+    assert enrolled.status_code == 201
+    token = enrolled.get_json()["device_token"]
+    assert token.startswith("cua_dev_") and enrolled.get_json()["crew_id"] == member.crew_id
+    again = phone.post("/api/v1/devices/enroll", json={"code": body["code"]})
+    assert again.status_code == 401 and "already used" in again.get_json()["message"]
+    me = phone.get("/api/v1/sync/me", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert (me["crew_member_id"], me["crew_id"]) == (member.id, member.crew_id)
+
+
+def test_an_expired_or_unknown_code_is_refused_with_a_reason(app, session, member):
+    with pytest.raises(EnrollmentError, match="Unknown"):
+        enroll(session, "NOPE-NOPE-NOPE-NOPE")
+    code = enrollment.create_code(session, member.id, "Tablet", 24, "test")
+    with pytest.raises(EnrollmentError, match="expired"):
+        enroll(session, code.code, now=utcnow() + timedelta(hours=25))
+    assert session.scalar(select(Device.id)) is None
+
+
+def test_a_device_token_cannot_call_office_operations_nor_an_office_user_the_device_protocol(
+        app, tokens, member, session):
+    office = as_role(app, tokens, "dispatcher")
+    code = office.post(CODES, json={"crew_member_id": member.id, "label": "Tablet"}).get_json()["code"]
+    token = app.test_client().post("/api/v1/devices/enroll", json={"code": code}).get_json()["device_token"]
+    phone = app.test_client()
+    refused = phone.get("/api/v1/work-items", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 403 and "device" in refused.get_json()["message"]
+    assert office.get("/api/v1/sync/me").status_code == 403
+
+
+def test_the_office_sees_each_device_and_can_filter_the_revoked(app, tokens, member, session):
+    office = as_role(app, tokens, "admin")
+    for label in ("Uno", "Dos"):
+        code = office.post(CODES, json={"crew_member_id": member.id, "label": label}).get_json()["code"]
+        app.test_client().post("/api/v1/devices/enroll", json={"code": code})
+    listed = office.get("/api/v1/devices").get_json()["devices"]
+    assert [d["label"] for d in listed] == ["Uno", "Dos"]
+    assert listed[0]["records_received"] == 0 and listed[0]["last_sync_at"] is None
+    office.post(f"/api/v1/devices/{listed[0]['id']}/revoke", json={"reason": "Perdido"})
+    assert [d["label"] for d in office.get("/api/v1/devices?revoked=false").get_json()["devices"]] == ["Dos"]
+
+
+def test_a_code_for_an_unknown_crew_member_is_422(app, tokens):
+    office = as_role(app, tokens, "dispatcher")
+    response = office.post(CODES, json={"crew_member_id": 999, "label": "x"})
+    assert response.status_code == 422 and "does not exist" in response.get_json()["message"]

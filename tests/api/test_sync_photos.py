@@ -1,0 +1,70 @@
+"""Photos by sha256: verified, resumable, limited in size and type, listed by the office while missing."""
+from sqlalchemy import func, select
+
+from field_api.models import Photo
+from sync.photos import MAX_PHOTO_BYTES
+from tests.api.conftest import as_role
+from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
+from tests.sync_support import PROOF_JPEG, cut, sha, upload_body
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"png" * 100
+
+
+def paid_on_site(field_day, photos=((PROOF_JPEG, "image/jpeg"),)):
+    manifest = [{"sha256": sha(data), "size": len(data), "content_type": kind} for data, kind in photos]
+    record = cut(field_day["cuts"][0].id, 1, "paid_on_site", reading=None, photos=manifest)
+    reply = field_day["cutter"].post("/api/v1/sync/uploads", json=upload_body([record])).get_json()
+    assert reply["results"][0]["status"] == "accepted", reply
+    return reply
+
+
+def url(data: bytes) -> str:
+    return f"/api/v1/sync/photos/{sha(data)}"
+
+
+def test_bytes_that_do_not_match_their_sha256_are_refused_and_not_kept(field_day, session):
+    paid_on_site(field_day)
+    tampered = PROOF_JPEG[:-1] + b"X"
+    response = field_day["cutter"].put(url(PROOF_JPEG), data=tampered, content_type="image/jpeg")
+    assert response.status_code == 422 and "do not match the sha256" in response.get_json()["message"]
+    assert field_day["cutter"].get(url(PROOF_JPEG)).get_json()["received_bytes"] == 0
+    assert session.scalar(select(func.count()).select_from(Photo)) == 0
+
+
+def test_the_office_lists_records_missing_photos_until_the_bytes_arrive(field_day, app, tokens):
+    reply = paid_on_site(field_day)
+    assert [p["sha256"] for p in reply["missing_photos"]] == [sha(PROOF_JPEG)]
+    office = as_role(app, tokens, "supervisor")
+    waiting = office.get("/api/v1/field-records?missing_photos=true").get_json()["records"]
+    assert [(r["outcome"], r["photos_missing"]) for r in waiting] == [("paid_on_site", [sha(PROOF_JPEG)])]
+    assert field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
+    assert office.get("/api/v1/field-records?missing_photos=true").get_json()["records"] == []
+    record_id = waiting[0]["id"]
+    image = office.get(f"/api/v1/field-records/{record_id}/photos/{sha(PROOF_JPEG)}")
+    assert image.status_code == 200 and image.data == PROOF_JPEG and image.mimetype == "image/jpeg"
+    alert = office.get("/api/v1/alerts?kind=payment_to_verify").get_json()["alerts"][0]
+    assert alert["details"] == {"photos": [sha(PROOF_JPEG)]}
+
+
+def test_too_large_a_photo_is_413_before_its_bytes_are_read(field_day):
+    paid_on_site(field_day)
+    response = field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG[:10], content_type="image/jpeg",
+                                       headers={"Content-Range": f"bytes 0-9/{MAX_PHOTO_BYTES + 1}"})
+    assert response.status_code == 413 and "at most" in response.get_json()["message"]
+
+
+def test_a_file_that_is_not_the_declared_image_type_is_415(field_day):
+    paid_on_site(field_day)
+    as_png = field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/png")
+    assert as_png.status_code == 415
+    as_text = field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="text/plain")
+    assert as_text.status_code == 415 and "not accepted" in as_text.get_json()["message"]
+
+
+def test_a_device_may_only_send_photos_its_own_records_list(field_day):
+    paid_on_site(field_day)
+    other = field_day["notifier"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg")
+    assert other.status_code == 403
+    unlisted = field_day["cutter"].put(url(PNG), data=PNG, content_type="image/png")
+    assert unlisted.status_code == 404 and "upload the record" in unlisted.get_json()["message"]
+    assert field_day["cutter"].get("/api/v1/sync/photos/not-a-hash").status_code == 404

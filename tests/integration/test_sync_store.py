@@ -1,0 +1,127 @@
+"""Storing uploads on both backends: isolation of bad records, remerge across uploads, bounded statements."""
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, func, select
+
+import field_api.sync_service.upload as upload_module
+from field_api.models import FieldReading, FieldRecord, Premise, Reading, ReviewItem, WorkItem
+from field_api.sync_service.status import device_status
+from field_api.sync_service.upload import process_upload
+from schemas.sync import UploadSchema
+from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
+from tests.sync_support import MORNING, correction, cut, enroll_device, publish_batch, uid, upload_body
+
+RECEIVED = MORNING + timedelta(hours=8, seconds=2)
+
+
+@pytest.fixture
+def crew_day(session):
+    sector = make_sector(session, "C", (-112.20, 30.70, -112.12, 30.74))
+    crew = make_crew(session, "Corte 1", ["cut"])
+    accounts = [make_account(session, f"A{i}", -112.19 + 0.001 * i, 30.71, sector=sector, months=3, cents=90000)
+                for i in range(45)]
+    for i, a in enumerate(accounts):
+        meter_with_readings(session, a, f"M-{i}", [100.0])
+    items = [make_item(session, a, "cut", "restrict") for a in accounts]
+    publish_batch(session, crew, items)
+    device, _ = enroll_device(session, crew)
+    session.commit()
+    return {"crew": crew, "device": device, "items": items, "accounts": accounts}
+
+
+def upload(session, day, records, received=RECEIVED):
+    body = UploadSchema().load(upload_body(records))
+    result = process_upload(session, day["device"].id, day["crew"].id, body["sent_at"], body["records"],
+                            "America/Hermosillo", received_at=received)
+    session.commit()
+    return result
+
+
+def count(session, model, *where):
+    return session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_when_the_batched_write_fails_each_record_is_stored_on_its_own(session, crew_day, monkeypatch):
+    real = upload_module.write_plan
+
+    def fail_for_batches(session_, plan, *args):
+        if len(plan.records) > 1:
+            raise RuntimeError("simulated: a row moved under the batch")
+        return real(session_, plan, *args)
+
+    monkeypatch.setattr(upload_module, "write_plan", fail_for_batches)
+    records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:3], 1)]
+    result = upload(session, crew_day, records)
+    assert [r["status"] for r in result["results"]] == ["accepted"] * 3
+    assert count(session, FieldRecord) == 3 and count(session, FieldReading) == 3
+
+
+def test_a_record_that_cannot_be_stored_is_answered_retry_and_stored_on_a_later_send(session, crew_day, monkeypatch):
+    real = upload_module.apply_effects
+
+    def broken(ctx, plan, record, *args):
+        if record.client_uuid == uid(2):
+            raise RuntimeError("simulated bug in one record")
+        return real(ctx, plan, record, *args)
+
+    monkeypatch.setattr(upload_module, "apply_effects", broken)
+    records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:3], 1)]
+    result = upload(session, crew_day, records)["results"]
+    assert [(r["status"], r.get("retry", False)) for r in result] == [
+        ("accepted", False), ("rejected", True), ("accepted", False)]
+    assert count(session, FieldRecord) == 2
+    monkeypatch.setattr(upload_module, "apply_effects", real)
+    assert [r["status"] for r in upload(session, crew_day, records)["results"]] == [
+        "duplicate", "accepted", "duplicate"]
+    assert count(session, FieldRecord) == 3
+
+
+def test_a_second_edit_that_arrives_first_applies_once_the_first_arrives(session, crew_day):
+    a, b = crew_day["items"][:2]
+    premise_id = crew_day["accounts"][0].premise_id
+    later = cut(a.id, 2, reading=("M-0", 130.0),
+                corrections=[correction("premise", premise_id, "street", "Calle Cinco", "Calle 5 de Mayo")])
+    earlier = cut(b.id, 1, reading=("M-1", 130.0),
+                  corrections=[correction("premise", premise_id, "street", "Calle 5", "Calle Cinco")])
+    assert upload(session, crew_day, [later])["results"][0]["status"] == "conflict"
+    assert upload(session, crew_day, [earlier])["results"][0]["status"] == "accepted"
+    session.expire_all()
+    premise = session.get(Premise, premise_id)
+    assert (premise.street, premise.version) == ("Calle 5 de Mayo", 3)
+    assert session.scalars(select(ReviewItem.status)).all() == ["applied"]
+
+
+def test_two_readings_of_one_meter_on_one_day_are_both_kept_as_field_facts(session, crew_day):
+    item = crew_day["items"][0]
+    upload(session, crew_day, [cut(item.id, 1, reading=("M-0", 120.0))])
+    reconnection = make_item(session, crew_day["accounts"][0], "reconnection", "restore")
+    publish_batch(session, crew_day["crew"], [reconnection])
+    session.commit()
+    rec = cut(reconnection.id, 2, "done", MORNING + timedelta(hours=2), reading=("M-0", 121.0))
+    assert upload(session, crew_day, [rec])["results"][0]["status"] == "accepted"
+    assert count(session, FieldReading) == 2
+    assert count(session, Reading, Reading.source == "field") == 1  # one registry reading per meter and day
+
+
+def test_the_number_of_statements_does_not_grow_with_the_records_of_an_upload(session, crew_day, connection):
+    statements = []
+    event.listen(connection, "before_cursor_execute", lambda *a, **k: statements.append(1))
+    items = crew_day["items"]
+    upload(session, crew_day, [cut(i.id, n, reading=(f"M-{n - 1}", 150.0)) for n, i in enumerate(items[:5], 1)])
+    few = len(statements)
+    statements.clear()
+    upload(session, crew_day, [cut(i.id, n, reading=(f"M-{n - 1}", 150.0))
+                               for n, i in enumerate(items[5:45], 6)])
+    assert len(statements) <= few + 2, (few, len(statements))
+    assert count(session, WorkItem, WorkItem.status == "done") == 45
+
+
+def test_device_status_counts_records_open_conflicts_and_the_last_offset(session, crew_day):
+    premise_id = crew_day["accounts"][0].premise_id
+    bad = cut(crew_day["items"][0].id, 1, reading=("M-0", 120.0),
+              corrections=[correction("premise", premise_id, "street", "Otra", "Calle Nueva")])
+    upload(session, crew_day, [bad], received=RECEIVED + timedelta(minutes=10))
+    status = device_status(session, [crew_day["device"].id])[crew_day["device"].id]
+    assert (status["records_received"], status["conflicts_open"]) == (1, 1)
+    assert status["clock_offset_s"] == 602.0
