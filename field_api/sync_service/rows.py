@@ -86,6 +86,8 @@ class RowWriter:
                 raise StaleRow(f"{len(rows) - result.rowcount} {entity} row(s) changed while the upload was merged")
             for r in rows:
                 r.read_version, r.changed = r.version, set()
-        if self.log:  # Core executemany: the ORM's bulk path would split rows by their None values
-            session.connection().execute(ChangeLog.__table__.insert(), self.log)
+        if self.log:  # Core, not the ORM's bulk path, which splits rows by their None values
+            from .writes import bulk_insert
+
+            bulk_insert(session.connection(), ChangeLog.__table__, self.log)
             self.log = []

@@ -24,13 +24,18 @@ def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> Non
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+    session.connection().execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+
+
+def bulk_insert(connection, table, rows: list[dict]) -> None:
+    """One Core executemany (psycopg pipelines it). Not the ORM's bulk path, which splits the rows
+    by which values are None; not multi-row VALUES, whose ever-new SQL text psycopg parses anew."""
+    if rows:
+        connection.execute(table.insert(), rows)
 
 
 def _insert(session: Session, model, rows: list[dict]) -> None:
-    """One Core executemany (the ORM's bulk path would split the rows by which values are None)."""
-    if rows:
-        session.connection().execute(model.__table__.insert(), rows)
+    bulk_insert(session.connection(), model.__table__, rows)
 
 
 def _strip(rows: list[dict], ids: dict[str, int], key: str = "record_id") -> list[dict]:

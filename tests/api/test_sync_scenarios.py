@@ -212,3 +212,32 @@ class TestADeviceClockThreeHoursOff:
         served = as_utc(session.get(WorkItem, d["notices"][0].id).served_at)
         assert served == MORNING + timedelta(seconds=2)  # the server's estimate, within business hours
         assert count(session, OfficeAlert, OfficeAlert.kind == "notice_outside_business_hours") == 0
+
+
+class TestAVerificationWalk:
+    def test_premises_found_on_a_walk_wait_for_the_office_and_findings_raise_alerts(self, field_day, session, app,
+                                                                                    tokens):
+        from tests.builders import make_item
+        from tests.sync_support import gps, publish_batch
+
+        d = field_day
+        walk = make_item(session, d["accounts"][1], "verification", "walk")
+        publish_batch(session, d["notifiers"], [walk])
+        session.commit()
+        found = {"local_id": "n-1", "street": "Callejón sin nombre", "exterior_number": "S/N",
+                 "gps": gps(-112.171, 30.712), "land_use": "domestic", "dwellings": 2}
+        walked = {"client_uuid": uid(21), "work_item_id": walk.id, "outcome": "confirmed",
+                  "captured_at": MORNING.isoformat(), "gps": gps(), "new_premises": [found]}
+        inspected = {"client_uuid": uid(22), "work_item_id": d["inspection"].id, "outcome": "inspected",
+                     "captured_at": MORNING.isoformat(), "gps": gps(),
+                     "readings": [{"meter_serial": "M-5", "value_m3": 115.0}],
+                     "inspection": {"meter_condition": "working", "seal_status": "broken", "tampering": True,
+                                    "illegal_connection": False, "land_use_seen": "domestic", "dwellings": 1,
+                                    "leak": True}}
+        assert statuses(d["notifier"].post(UPLOADS, json=upload_body([walked, inspected]))) == ["accepted"] * 2
+        office = as_role(app, tokens, "viewer")
+        [pending] = office.get("/api/v1/pending-registrations").get_json()["registrations"]
+        assert (pending["street"], pending["dwellings"], pending["location"]["coordinates"]) == (
+            "Callejón sin nombre", 2, [-112.171, 30.712])
+        kinds = {a["kind"] for a in office.get("/api/v1/alerts").get_json()["alerts"]}
+        assert {"tampering_found", "leak_found"} <= kinds

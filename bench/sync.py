@@ -1,0 +1,256 @@
+"""Offline sync benchmark on PostGIS (issue 5): merge throughput, package size, 50 devices at once.
+
+    .venv/bin/python bench/sync.py                 # 250 crews x 40 records, 50 devices over HTTP
+    .venv/bin/python bench/sync.py --crews 25 --devices 10  # a quick run
+
+Uses the scratch database `cuadrilla_bench_sync` (dropped and created anew) and serves the app with
+gunicorn on 127.0.0.1 only. Every loop is bounded in count and time; the server is stopped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import sessionmaker
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.databases import fresh_engine  # noqa: E402
+from bench.machine import describe  # noqa: E402
+from bench.sync_data import DAY, MORNING, records_of, seed, signature_image, token_of  # noqa: E402
+from field_api.models import FieldRecord, Photo, WorkItem  # noqa: E402
+from field_api.sync_service.package import build_package, gzipped  # noqa: E402
+from field_api.sync_service.upload import process_upload  # noqa: E402
+from field_api.sync_service.writes import bulk_insert  # noqa: E402
+from schemas.sync import UploadSchema  # noqa: E402
+
+TZ = "America/Hermosillo"
+DB = "cuadrilla_bench_sync"
+DEADLINE_S = 600
+
+
+def merge_phase(engine, data, crews: int, stops: int) -> dict:
+    rng = random.Random(11)
+    uploads = [records_of(k, data["items"][k], k * stops, data["rows"], rng) for k in range(crews)]
+    total = sum(len(u) for u in uploads)
+    maker = sessionmaker(engine, expire_on_commit=False)
+    sent = (MORNING + timedelta(hours=9)).isoformat()
+    statuses: dict[str, int] = {}
+    started = time.perf_counter()
+    for k, records in enumerate(uploads):
+        body = UploadSchema().load({"sent_at": sent, "records": records})
+        with maker() as session:
+            result = process_upload(session, data["devices"][k], data["crews"][k], body["sent_at"],
+                                    body["records"], TZ)
+            session.commit()
+        for r in result["results"]:
+            statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    merge_s = time.perf_counter() - started
+    with engine.begin() as conn:  # the baseline: the same record rows, one plain bulk INSERT
+        conn.execute(text("CREATE TABLE bench_plain_record (LIKE field_record INCLUDING DEFAULTS INCLUDING INDEXES)"))
+        rows = [dict(r._mapping) for r in conn.execute(select(FieldRecord.__table__).order_by(FieldRecord.id))]
+    for row in rows:
+        row.pop("id")
+    plain = FieldRecord.__table__.to_metadata(__import__("sqlalchemy").MetaData(), name="bench_plain_record")
+    started = time.perf_counter()
+    with engine.begin() as conn:  # the same executemany path the merge's own inserts use
+        bulk_insert(conn, plain, rows)
+    plain_s = time.perf_counter() - started
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE bench_plain_record"))
+    return {"records": total, "merge_s": merge_s, "plain_s": plain_s, "statuses": statuses}
+
+
+def package_phase(engine, data, crew_index: int, stops: int) -> dict:
+    with sessionmaker(engine)() as session:
+        package = build_package(session, data["devices"][crew_index], data["crews"][crew_index], DAY,
+                                MORNING - timedelta(hours=1))
+        session.rollback()  # leave the items as they were for the HTTP phase
+    body = gzipped(package)
+    raw = json.dumps(package, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return {"stops": sum(len(b["stops"]) for b in package["batches"]), "gzip_bytes": len(body), "raw_bytes": len(raw)}
+
+
+class Server:
+    """gunicorn serving the app on a free loopback port; stopped by its own pid."""
+
+    def __init__(self, url: str, workers: int, photo_dir: str):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        env = {**os.environ, "CUADRILLA_DATABASE_URL": url, "CUADRILLA_PHOTO_DIR": photo_dir}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}", "--timeout", "120",
+             "--log-level", "warning", "field_api:create_app()"], env=env, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+        self.base = f"http://127.0.0.1:{self.port}/api/v1"
+        for _ in range(120):
+            try:
+                urllib.request.urlopen(self.base + "/health", timeout=5)
+                return
+            except OSError:  # refused, reset or timed out while the workers boot
+                time.sleep(0.25)
+        self.stop()
+        raise SystemExit("gunicorn did not start")
+
+    def stop(self):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def call(base, token, method, path, body=None, headers=None, latencies=None, kind=""):
+    data = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
+    h = {"Authorization": f"Bearer {token}", **({"Content-Type": "application/json"} if body and not
+                                                isinstance(body, bytes) else {}), **(headers or {})}
+    request = urllib.request.Request(base + path, data=data, method=method, headers=h)
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            status, payload, encoding = response.status, response.read(), response.headers.get("Content-Encoding")
+    except urllib.error.HTTPError as err:
+        status, payload, encoding = err.code, err.read(), None
+    latencies.append((kind, time.perf_counter() - started, status))
+    if encoding == "gzip":
+        payload = gzip.decompress(payload)
+    return status, (json.loads(payload) if payload else None)
+
+
+def device_day(base, index: int, item_ids, first_item: int, rows, latencies, outcome: dict, lock) -> None:
+    token = token_of(index)
+    rng = random.Random(1000 + index)
+    status, package = call(base, token, "GET", f"/sync/package?date={DAY.isoformat()}", latencies=latencies,
+                           kind="package")
+    assert status == 200 and package["batches"], status
+    call(base, token, "GET", "/sync/changes?since=0", latencies=latencies, kind="changes")
+    records = records_of(index, item_ids, first_item, rows, rng)
+    sent = (MORNING + timedelta(hours=9)).isoformat()
+    replies = []
+    for part in (records[: len(records) // 2], records[len(records) // 2:]):
+        status, reply = call(base, token, "POST", "/sync/uploads", {"sent_at": sent, "records": part},
+                             latencies=latencies, kind="upload")
+        assert status == 200, (status, reply)
+        replies += reply["results"]
+    status, resend = call(base, token, "POST", "/sync/uploads", {"sent_at": sent, "records": records[:5]},
+                          latencies=latencies, kind="upload")  # a reply that was lost: sent again
+    missing = resend["missing_photos"]
+    for photo in missing:  # each photo in two halves, as on a flaky network
+        image = next(signature_image(first_item + k) for k, r in enumerate(records)
+                     if r.get("photos") and r["photos"][0]["sha256"] == photo["sha256"])
+        half = len(image) // 2
+        for start, chunk in ((0, image[:half]), (half, image[half:])):
+            call(base, token, "PUT", f"/sync/photos/{photo['sha256']}", chunk, latencies=latencies, kind="photo",
+                 headers={"Content-Type": "image/jpeg",
+                          "Content-Range": f"bytes {start}-{start + len(chunk) - 1}/{len(image)}"})
+    with lock:
+        outcome["sent"] += len(records)
+        outcome["uuids"] |= {r["client_uuid"] for r in records}
+        outcome["duplicates"] += sum(r["status"] == "duplicate" for r in resend["results"])
+        outcome["photos"] += len(missing)
+        for r in replies:
+            outcome["statuses"][r["status"]] = outcome["statuses"].get(r["status"], 0) + 1
+
+
+def http_phase(engine, data, first_crew: int, devices: int, stops: int, workers: int) -> dict:
+    url = engine.url.render_as_string(hide_password=False)
+    latencies: list = []
+    outcome = {"sent": 0, "uuids": set(), "duplicates": 0, "photos": 0, "statuses": {}}
+    lock = threading.Lock()
+    with tempfile.TemporaryDirectory(prefix="cuadrilla-bench-photos-") as photo_dir:
+        server = Server(url, workers, photo_dir)
+        errors = []
+        try:
+            def run(k):
+                try:
+                    idx = first_crew + k
+                    device_day(server.base, idx, data["items"][idx], idx * stops, data["rows"], latencies, outcome,
+                               lock)
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    errors.append(repr(exc))
+            threads = [threading.Thread(target=run, args=(k,)) for k in range(devices)]
+            started = time.perf_counter()
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=max(1.0, DEADLINE_S - (time.perf_counter() - started)))
+            wall = time.perf_counter() - started
+        finally:
+            server.stop()
+    device_ids = [data["devices"][first_crew + k] for k in range(devices)]
+    with engine.connect() as conn:
+        stored = conn.scalar(select(func.count()).select_from(FieldRecord).where(FieldRecord.device_id.in_(device_ids)))
+        distinct = conn.scalar(select(func.count(func.distinct(FieldRecord.client_uuid))).where(
+            FieldRecord.device_id.in_(device_ids)))
+        present = set(conn.scalars(select(FieldRecord.client_uuid).where(FieldRecord.device_id.in_(device_ids))))
+        photos_stored = conn.scalar(select(func.count()).select_from(Photo).where(Photo.device_id.in_(device_ids)))
+        open_items = conn.scalar(select(func.count()).select_from(WorkItem).where(
+            WorkItem.id.in_([i for k in range(devices) for i in data["items"][first_crew + k]]),
+            WorkItem.status == "dispatched"))
+    return {"wall_s": wall, "latencies": latencies, "errors": errors, "stored": stored, "distinct": distinct,
+            "lost": len(outcome["uuids"] - present), "photos_stored": photos_stored, "open_items": open_items, **outcome}
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000 if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--crews", type=int, default=250, help="crews in the end-of-day merge (40 records each)")
+    parser.add_argument("--devices", type=int, default=50, help="devices syncing at once over HTTP")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    args = parser.parse_args()
+    stops = 40
+    print(f"Machine: {describe()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = fresh_engine("postgis", Path(tmp), DB)
+    t0 = time.perf_counter()
+    data = seed(engine, args.crews + args.devices, stops)
+    print(f"Seeded {args.crews + args.devices} crews x {stops} dispatched items in {time.perf_counter() - t0:.1f} s")
+
+    pkg = package_phase(engine, data, args.crews, stops)
+    print(f"Package: {pkg['stops']} stops, {pkg['gzip_bytes']:,} bytes gzipped ({pkg['raw_bytes']:,} raw) = "
+          f"{pkg['gzip_bytes'] / pkg['stops']:.0f} bytes/stop (target <= 600)")
+
+    m = merge_phase(engine, data, args.crews, stops)
+    rate, plain_rate = m["records"] / m["merge_s"], m["records"] / m["plain_s"]
+    print(f"Merge: {m['records']:,} mixed records in {args.crews} uploads, {m['merge_s']:.2f} s = {rate:,.0f} records/s "
+          f"(target >= 1,000); statuses {m['statuses']}")
+    print(f"Plain bulk INSERT of the same {m['records']:,} field_record rows: {m['plain_s']:.2f} s = "
+          f"{plain_rate:,.0f} rows/s; ratio {rate / plain_rate:.2f} (target >= 0.25)")
+
+    h = http_phase(engine, data, args.crews, args.devices, stops, args.workers)
+    ok = [lat for _, lat, status in h["latencies"] if status < 500]
+    uploads = [lat for kind, lat, _ in h["latencies"] if kind == "upload"]
+    fivexx = sum(status >= 500 for _, _, status in h["latencies"])
+    print(f"HTTP: {args.devices} devices at once against gunicorn ({args.workers} workers) on 127.0.0.1: "
+          f"{len(h['latencies'])} requests in {h['wall_s']:.1f} s, {fivexx} 5xx, errors {h['errors'][:3]}")
+    print(f"  latency all requests p50 {pct(ok, 50):.0f} ms, p95 {pct(ok, 95):.0f} ms; "
+          f"uploads p50 {pct(uploads, 50):.0f} ms, p95 {pct(uploads, 95):.0f} ms")
+    print(f"  records sent {h['sent']:,} ({len(h['uuids']):,} UUIDs), stored {h['stored']:,}, distinct "
+          f"{h['distinct']:,}, lost {h['lost']}, duplicates answered on resend {h['duplicates']}; statuses "
+          f"{h['statuses']}; photos expected {h['photos']}, stored {h['photos_stored']}, items left open {h['open_items']}")
+    assert h["stored"] == h["distinct"] == len(h["uuids"]) and h["lost"] == 0, "records lost or duplicated"
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
