@@ -36,7 +36,6 @@ from bench.sync_data import DAY, MORNING, records_of, seed, signature_image, tok
 from field_api.models import FieldRecord, Photo, WorkItem  # noqa: E402
 from field_api.sync_service.package import build_package, gzipped  # noqa: E402
 from field_api.sync_service.upload import process_upload  # noqa: E402
-from field_api.sync_service.writes import bulk_insert  # noqa: E402
 from schemas.sync import UploadSchema  # noqa: E402
 
 TZ = "America/Hermosillo"
@@ -68,8 +67,8 @@ def merge_phase(engine, data, crews: int, stops: int) -> dict:
         row.pop("id")
     plain = FieldRecord.__table__.to_metadata(__import__("sqlalchemy").MetaData(), name="bench_plain_record")
     started = time.perf_counter()
-    with engine.begin() as conn:  # the same executemany path the merge's own inserts use
-        bulk_insert(conn, plain, rows)
+    with engine.begin() as conn:  # a plain executemany: faster here than one unnest of 10,000 rows
+        conn.execute(plain.insert(), rows)
     plain_s = time.perf_counter() - started
     with engine.begin() as conn:
         conn.execute(text("DROP TABLE bench_plain_record"))

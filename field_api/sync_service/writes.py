@@ -28,10 +28,59 @@ def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> Non
 
 
 def bulk_insert(connection, table, rows: list[dict]) -> None:
-    """One Core executemany (psycopg pipelines it). Not the ORM's bulk path, which splits the rows
-    by which values are None; not multi-row VALUES, whose ever-new SQL text psycopg parses anew."""
-    if rows:
-        connection.execute(table.insert(), rows)
+    """Insert `rows` in one statement on PostgreSQL (`unnest` of one array per column), else one Core
+    executemany. Not the ORM's bulk path, which splits the rows by which values are None."""
+    if not rows:
+        return
+    if connection.dialect.name == "postgresql" and len(rows) > 1 and _unnest_insert(connection, table, rows):
+        return
+    connection.execute(table.insert(), rows)
+
+
+def _pg_array(column) -> tuple[str, str] | None:
+    """The array type to bind a column's values as, and how to turn an element into the column type."""
+    from geoalchemy2 import Geometry
+    from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, Float, Integer, String, Text
+
+    t = column.type
+    for kind, array, wrap in ((Geometry, "text[]", "ST_GeomFromEWKT({})"), (JSON, "text[]", "CAST({} AS json)"),
+                              (Boolean, "boolean[]", "{}"), (DateTime, "timestamptz[]", "{}"),
+                              (Date, "date[]", "{}"), (Float, "float8[]", "{}"), (BigInteger, "bigint[]", "{}"),
+                              (Integer, "integer[]", "{}"), (String, "text[]", "{}"), (Text, "text[]", "{}")):
+        if isinstance(t, kind):
+            if kind is DateTime and not t.timezone:
+                return "timestamp[]", wrap
+            return array, wrap
+    return None
+
+
+def _unnest_insert(connection, table, rows: list[dict]) -> bool:
+    """False (nothing done) when the rows do not fit the fast path: then the caller uses executemany."""
+    import json
+
+    from sqlalchemy import JSON, text
+
+    names = list(rows[0])
+    if any(list(r) != names for r in rows) or any(
+            c.name not in names and c.default is not None for c in table.columns):
+        return False
+    columns = [table.c[n] for n in names]
+    types = [_pg_array(c) for c in columns]
+    if any(t is None for t in types):
+        return False
+    params = {}
+    for i, (column, name) in enumerate(zip(columns, names)):
+        values = [r[name] for r in rows]
+        if isinstance(column.type, JSON):
+            values = [None if v is None else json.dumps(v, default=str) for v in values]
+        params[f"p{i}"] = values
+    arrays = ", ".join(f"CAST(:p{i} AS {t[0]})" for i, t in enumerate(types))
+    select_list = ", ".join(t[1].format(f"u.c{i}") for i, t in enumerate(types))
+    aliases = ", ".join(f"c{i}" for i in range(len(names)))
+    quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
+    connection.execute(text(f"INSERT INTO {table.name} ({quoted}) SELECT {select_list} "
+                            f"FROM unnest({arrays}) AS u({aliases})"), params)
+    return True
 
 
 def _insert(session: Session, model, rows: list[dict]) -> None:
