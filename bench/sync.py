@@ -30,7 +30,7 @@ from sqlalchemy.orm import sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.databases import fresh_engine  # noqa: E402
+from bench.databases import analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.sync_data import DAY, MORNING, records_of, seed, signature_image, token_of  # noqa: E402
 from field_api.models import FieldRecord, Photo, WorkItem  # noqa: E402
@@ -223,6 +223,7 @@ def main() -> None:
         engine = fresh_engine("postgis", Path(tmp), DB)
     t0 = time.perf_counter()
     data = seed(engine, args.crews + args.devices, stops)
+    analyze(engine)  # statistics of the seeded registry, as autovacuum would have them after an import
     print(f"Seeded {args.crews + args.devices} crews x {stops} dispatched items in {time.perf_counter() - t0:.1f} s")
 
     pkg = package_phase(engine, data, args.crews, stops)
