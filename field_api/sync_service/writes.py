@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from field_api.models import (
@@ -28,13 +28,84 @@ def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> Non
 
 
 def bulk_insert(connection, table, rows: list[dict]) -> None:
-    """Insert `rows` in one statement on PostgreSQL (`unnest` of one array per column), else one Core
-    executemany. Not the ORM's bulk path, which splits the rows by which values are None."""
+    """Insert `rows` with one COPY on PostgreSQL (the driver formats the rows in C), or failing that
+    one `INSERT ... SELECT FROM unnest`; else one Core executemany. Not the ORM's bulk path, which
+    splits the rows by which values are None."""
     if not rows:
         return
-    if connection.dialect.name == "postgresql" and len(rows) > 1 and _unnest_insert(connection, table, rows):
-        return
+    if connection.dialect.name == "postgresql":
+        if _copy_insert(connection, table, rows):
+            return
+        if len(rows) > 1 and _unnest_insert(connection, table, rows):
+            return
     connection.execute(table.insert(), rows)
+
+
+def next_ids(connection, table, n: int) -> list[int]:
+    """`n` ids from the table's sequence on PostgreSQL, ascending, in one statement: rows inserted with
+    them need no read-back of their ids."""
+    if n <= 0:
+        return []
+    return sorted(connection.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                                          "FROM generate_series(1, :n)"), {"t": table.name, "n": n}).scalars())
+
+
+_COPY_PLANS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[int, ...], tuple[int, ...]] | None] = {}
+
+
+def _copy_plan(connection, table, names: tuple[str, ...]):
+    """The COPY statement for these columns, the positions of JSON and geometry columns; None when a
+    column does not fit (a type COPY's text form might spell differently, a Python-side default)."""
+    key = (table.name, names)
+    if key in _COPY_PLANS:
+        return _COPY_PLANS[key]
+    from geoalchemy2 import Geometry
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String
+
+    plan = None
+    if not any(c.name not in names and c.default is not None for c in table.columns):
+        json_at, geometry_at, fits = [], [], True
+        for i, n in enumerate(names):
+            t = table.c[n].type
+            if isinstance(t, JSON):
+                json_at.append(i)
+            elif isinstance(t, Geometry):
+                geometry_at.append(i)
+            elif isinstance(t, DateTime):
+                fits = fits and bool(t.timezone)  # an aware value into a naive column: leave it to SQLAlchemy
+            elif not isinstance(t, (Boolean, Date, Float, Integer, String)):
+                fits = False
+        if fits:
+            quote = connection.dialect.identifier_preparer.quote
+            plan = (f"COPY {quote(table.name)} ({', '.join(quote(n) for n in names)}) FROM STDIN",
+                    tuple(json_at), tuple(geometry_at))
+    _COPY_PLANS[key] = plan
+    return plan
+
+
+def _copy_insert(connection, table, rows: list[dict]) -> bool:
+    """False (nothing done) when the rows do not fit COPY: then the caller inserts them otherwise."""
+    import json
+
+    names = tuple(rows[0])
+    if any(len(r) != len(names) or r.keys() != rows[0].keys() for r in rows):
+        return False
+    plan = _copy_plan(connection, table, names)
+    if plan is None:
+        return False
+    sql, json_at, geometry_at = plan
+    values = [[r[n] for n in names] for r in rows]
+    for i in geometry_at:  # EWKT text, as the models take it; anything else goes the SQLAlchemy way
+        if any(v[i] is not None and not isinstance(v[i], str) for v in values):
+            return False
+    for v in values:
+        for i in json_at:
+            if v[i] is not None:
+                v[i] = json.dumps(v[i], default=str)
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for v in values:
+            copy.write_row(v)
+    return True
 
 
 def _pg_array(column) -> tuple[str, str] | None:
@@ -99,11 +170,17 @@ def _strip(rows: list[dict], ids: dict[str, int], key: str = "record_id") -> lis
 
 def write_plan(session: Session, plan: Plan, ctx: Context, actor: str, at: datetime) -> tuple[dict, dict]:
     """Returns record ids by client UUID and review ids by (client UUID, correction index)."""
-    # Ids are read back by unique key: RETURNING in parameter order would cost a statement per row.
-    _insert(session, FieldRecord, plan.records)
-    uuids = [row["client_uuid"] for row in plan.records]
-    record_ids = dict(session.execute(select(FieldRecord.client_uuid, FieldRecord.id)
-                                      .where(FieldRecord.client_uuid.in_(uuids))).all()) if uuids else {}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":  # ids taken from the sequence first: nothing to read back
+        for row, row_id in zip(plan.records, next_ids(connection, FieldRecord.__table__, len(plan.records))):
+            row["id"] = row_id
+        _insert(session, FieldRecord, plan.records)
+        record_ids = {row["client_uuid"]: row["id"] for row in plan.records}
+    else:  # ids read back by unique key: RETURNING in parameter order would cost a statement per row
+        _insert(session, FieldRecord, plan.records)
+        uuids = [row["client_uuid"] for row in plan.records]
+        record_ids = dict(session.execute(select(FieldRecord.client_uuid, FieldRecord.id)
+                                          .where(FieldRecord.client_uuid.in_(uuids))).all()) if uuids else {}
     _insert(session, FieldRecordVariant, plan.variants)
     for model, rows in ((RecordPhoto, plan.photos), (FieldReading, plan.readings), (NoticeAct, plan.acts),
                         (PendingRegistration, plan.registrations), (OfficeAlert, plan.alerts)):
@@ -135,9 +212,15 @@ def _write_reviews(session: Session, ctx: Context, record_ids: dict[str, int], a
             "resolved_at": None if settled is None else at, "resolved_by": None if settled is None else "sync",
             "version": 1, "created_at": at, "updated_at": at,
         })
-    _insert(session, ReviewItem, rows)
     if not rows:
         return {}
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for row, row_id in zip(rows, next_ids(connection, ReviewItem.__table__, len(rows))):
+            row["id"] = row_id
+        _insert(session, ReviewItem, rows)
+        return {(r.client_uuid, row["correction_index"]): row["id"] for row, r in zip(rows, new)}
+    _insert(session, ReviewItem, rows)
     by_key = {(row["record_id"], row["correction_index"]): r for row, r in zip(rows, new)}
     found = session.execute(select(ReviewItem.id, ReviewItem.record_id, ReviewItem.correction_index).where(
         ReviewItem.record_id.in_(sorted({row["record_id"] for row in rows}))))
@@ -155,9 +238,17 @@ def _create_items(session: Session, plan: Plan, actor: str, at: datetime) -> Non
         if row["open_key"] not in taken:
             taken.add(row["open_key"])
             rows.append(row)
-    _insert(session, WorkItem, [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows])
-    ids = dict(session.execute(select(WorkItem.open_key, WorkItem.id).where(
-        WorkItem.open_key.in_([r["open_key"] for r in rows]))).all()) if rows else {}
+    clean = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        for row, row_id in zip(clean, next_ids(connection, WorkItem.__table__, len(clean))):
+            row["id"] = row_id
+        _insert(session, WorkItem, clean)
+        ids = {row["open_key"]: row["id"] for row in clean}
+    else:
+        _insert(session, WorkItem, clean)
+        ids = dict(session.execute(select(WorkItem.open_key, WorkItem.id).where(
+            WorkItem.open_key.in_([r["open_key"] for r in rows]))).all()) if rows else {}
     for row in rows:
         item_id = ids[row["open_key"]]
         plan.events.append(event(item_id, "created", actor, row["assigned_crew_id"], at, row["reason"],
