@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import select, tuple_
+from sqlalchemy import any_, bindparam, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem, WorkItem
@@ -93,6 +94,15 @@ class _Snapshot(Mapping):
         return sum(1 for _ in self)
 
 
+def among(session: Session, column, values: Iterable):
+    """`column IN values`; on PostgreSQL `column = ANY(array)`, one parameter however many values
+    (no statement text to expand per call, and one plan for any count)."""
+    values = sorted(set(values))
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)
+
+
 def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
                  at: datetime) -> Context:
     writer = RowWriter(at)
@@ -100,11 +110,11 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
     item_ids = {r.work_item_id for r in records}
     owned = owned_items(session, crew_id, item_ids)
     land_use, accounts = {}, set()
-    rows = session.execute(select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS],
-                                  Premise.land_use)
-                           .outerjoin(Premise, WorkItem.premise_id == Premise.id)
-                           .where(WorkItem.id.in_(sorted(owned))).order_by(WorkItem.id)
-                           .with_for_update(of=WorkItem)).all()
+    rows = session.connection().execute(
+        select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS], Premise.land_use)
+        .outerjoin(Premise, WorkItem.premise_id == Premise.id)
+        .where(among(session, WorkItem.id, owned)).order_by(WorkItem.id)
+        .with_for_update(of=WorkItem)).all()
     for row in rows:
         values = {f: getattr(row, f) for f in ITEM_FIELDS}
         writer.add("work_item", row.id, row.version, values)
@@ -118,9 +128,16 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
                 wanted[c.entity].add(c.entity_id)
     for entity, ids in wanted.items():
         _load_rows(session, writer, entity, ids)
-    has_meter = set(session.scalars(select(Meter.account_id).where(Meter.account_id.in_(sorted(accounts)))))
     serials = {r.meter_serial.strip() for rec in records for r in rec.readings}
-    meter_ids = dict(session.execute(select(Meter.serial, Meter.id).where(Meter.serial.in_(sorted(serials)))).all())
+    has_meter, meter_ids = set(), {}
+    if accounts or serials:  # one query for both: the accounts with a meter, the meters read by serial
+        for meter_id, serial, account_id in session.connection().execute(
+                select(Meter.id, Meter.serial, Meter.account_id).where(
+                    among(session, Meter.account_id, accounts) | among(session, Meter.serial, serials))):
+            if account_id in accounts:
+                has_meter.add(account_id)
+            if serial in serials:
+                meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, stored, owned, land_use, has_meter, meter_ids)
     ctx.reviews = _open_reviews(session, writer, wanted)
     return ctx
@@ -128,10 +145,13 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
 
 def _stored(session: Session, uuids: Iterable[str]) -> dict[str, Stored]:
     out = {}
-    rows = session.execute(select(FieldRecord.id, FieldRecord.client_uuid, FieldRecord.fingerprint,
-                                  FieldRecord.status, FieldRecord.received_at, FieldRecord.device_id,
-                                  FieldRecord.work_item_id, FieldRecord.message, FieldRecord.problems)
-                           .where(FieldRecord.client_uuid.in_(sorted(set(uuids)))))
+    uuids = set(uuids)
+    if not uuids:
+        return out
+    rows = session.connection().execute(
+        select(FieldRecord.id, FieldRecord.client_uuid, FieldRecord.fingerprint, FieldRecord.status,
+               FieldRecord.received_at, FieldRecord.device_id, FieldRecord.work_item_id, FieldRecord.message,
+               FieldRecord.problems).where(among(session, FieldRecord.client_uuid, uuids)))
     for r in rows:
         out[r.client_uuid] = Stored(r.id, r.device_id, r.work_item_id,
                                     PreviousResult(r.client_uuid, r.fingerprint, r.status, received_at=r.received_at),
@@ -144,8 +164,9 @@ def _load_rows(session: Session, writer: RowWriter, entity: str, ids: set[int]) 
         return
     model = ENTITY_COLUMNS[entity]
     names = tuple(CORRECTABLE_FIELDS[entity]) + EXTRA_FIELDS.get(entity, ())
-    rows = session.execute(select(model.id, model.version, *[getattr(model, n) for n in names])
-                           .where(model.id.in_(sorted(ids))).order_by(model.id).with_for_update()).all()
+    rows = session.connection().execute(select(model.id, model.version, *[getattr(model, n) for n in names])
+                                        .where(among(session, model.id, ids)).order_by(model.id)
+                                        .with_for_update()).all()
     for row in rows:
         writer.add(entity, row.id, row.version, {n: getattr(row, n) for n in names})
 
@@ -154,20 +175,20 @@ def _open_reviews(session: Session, writer: RowWriter, wanted: dict[str, set[int
     keys = [(e, i) for e, ids in wanted.items() for i in sorted(ids)]
     if not keys:
         return []
-    rows = session.execute(select(ReviewItem, FieldRecord.client_uuid)
-                           .join(FieldRecord, ReviewItem.record_id == FieldRecord.id)
-                           .where(ReviewItem.status == "open",
-                                  tuple_(ReviewItem.entity, ReviewItem.entity_id).in_(keys))
-                           .order_by(ReviewItem.id).with_for_update(of=ReviewItem)).all()
+    t = ReviewItem.__table__
+    rows = session.connection().execute(select(t, FieldRecord.client_uuid)
+                                        .join(FieldRecord, t.c.record_id == FieldRecord.id)
+                                        .where(t.c.status == "open", tuple_(t.c.entity, t.c.entity_id).in_(keys))
+                                        .order_by(t.c.id).with_for_update(of=t)).all()
     out = []
-    for review, client_uuid in rows:
+    for review in rows:  # Core rows: the same attributes as the model, without the ORM's bookkeeping
         writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
-        out.append(OpenReview(review.id, client_uuid, conflict_of(review)))
+        out.append(OpenReview(review.id, review.client_uuid, conflict_of(review)))
     return out
 
 
-def conflict_of(review: ReviewItem) -> Conflict:
-    """A stored review item as the `sync.merge` conflict it came from."""
+def conflict_of(review) -> Conflict:
+    """A stored review item (the model, or a row of its table) as the `sync.merge` conflict it came from."""
     current = review.current["value"] if "value" in (review.current or {}) else MISSING
     correction = Correction(review.entity, review.entity_id, review.field, review.seen.get("value"),
                             review.new.get("value"))

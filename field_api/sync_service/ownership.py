@@ -23,8 +23,11 @@ def owned_items(session: Session, crew_id: int | None, item_ids: Iterable[int]) 
         return set()
     in_batches = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
                   .where(Batch.crew_id == crew_id))
-    return set(session.scalars(select(WorkItem.id).where(
-        WorkItem.id.in_(ids), or_(WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches)))))
+    from .loading import among
+
+    return set(session.connection().execute(select(WorkItem.id).where(
+        among(session, WorkItem.id, ids), or_(WorkItem.assigned_crew_id == crew_id,
+                                              WorkItem.id.in_(in_batches)))).scalars())
 
 
 def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterable[int], actor: str) -> list[int]:
@@ -34,8 +37,10 @@ def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterabl
         return []
     moved = []
     set_source(session, "system", actor)
+    from .loading import among
+
     for item in session.scalars(select(WorkItem).where(
-            WorkItem.id.in_(ids), WorkItem.assigned_crew_id == crew_id,
+            among(session, WorkItem.id, ids), WorkItem.assigned_crew_id == crew_id,
             WorkItem.status.in_(("pending", "planned"))).order_by(WorkItem.id).with_for_update()):
         if item.status == "pending":
             change_status(session, item, "planned", actor, "entregado al dispositivo")

@@ -27,7 +27,7 @@ from sync.merge import Applied, Conflict, remerge, row_key
 from sync.process import RecordStatus, process_record
 
 from .effects import Plan, apply_effects, utc
-from .loading import Context, OpenReview, Stored, load_context
+from .loading import Context, OpenReview, Stored, among, load_context
 from .ownership import dispatch_on_contact
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
 from .status import missing_photos
@@ -110,9 +110,10 @@ def _run(session: Session, who: Uploader, rules, incoming: list[Incoming]) -> li
     record_ids, review_ids = write_plan(session, plan, ctx, who.actor, who.received_at)
     originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     stored_reviews: dict[int, list[int]] = {}
-    for review_id, record_id in session.execute(select(ReviewItem.id, ReviewItem.record_id).where(
-            ReviewItem.record_id.in_(sorted(originals))).order_by(ReviewItem.id)):
-        stored_reviews.setdefault(record_id, []).append(review_id)
+    if originals:  # duplicates answer with the review ids their first record got
+        for review_id, record_id in session.connection().execute(select(ReviewItem.id, ReviewItem.record_id).where(
+                among(session, ReviewItem.record_id, originals)).order_by(ReviewItem.id)):
+            stored_reviews.setdefault(record_id, []).append(review_id)
     for reply in replies:
         key = reply.pop("_record", None)
         if key is None:
