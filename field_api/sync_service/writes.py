@@ -21,6 +21,8 @@ def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> Non
     if not rows:
         return
     if session.get_bind().dialect.name == "postgresql":
+        if len(rows) > 1 and _unnest_insert(session.connection(), table, rows, " ON CONFLICT DO NOTHING"):
+            return  # one statement, not one per row
         from sqlalchemy.dialects.postgresql import insert as dialect_insert
     else:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
@@ -125,7 +127,7 @@ def _pg_array(column) -> tuple[str, str] | None:
     return None
 
 
-def _unnest_insert(connection, table, rows: list[dict]) -> bool:
+def _unnest_insert(connection, table, rows: list[dict], suffix: str = "") -> bool:
     """False (nothing done) when the rows do not fit the fast path: then the caller uses executemany."""
     import json
 
@@ -150,7 +152,7 @@ def _unnest_insert(connection, table, rows: list[dict]) -> bool:
     aliases = ", ".join(f"c{i}" for i in range(len(names)))
     quoted = ", ".join(connection.dialect.identifier_preparer.quote(n) for n in names)
     connection.execute(text(f"INSERT INTO {table.name} ({quoted}) SELECT {select_list} "
-                            f"FROM unnest({arrays}) AS u({aliases})"), params)
+                            f"FROM unnest({arrays}) AS u({aliases}){suffix}"), params)
     return True
 
 
