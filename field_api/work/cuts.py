@@ -15,7 +15,7 @@ from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreemen
 
 from .areas import AreaFilter
 from .generation import Generation, collect, pesos
-from .items import NewItem, create_items
+from .items import NewItem
 
 # The order in which exclusions are tested; the first that applies is the one counted.
 EXCLUSIONS = ("below_threshold", "not_active", "already_open", "protected", "in_agreement",

@@ -15,7 +15,7 @@ from field_api.auth.layer import undeclared_operations
 from field_api.auth.tokens import ACCESS_PREFIX, digest, new_token
 from field_api.models import AuthToken
 from field_api.models.base import utcnow
-from tests.api.conftest import PASSWORD, login
+from tests.api.conftest import login
 from tests.builders import make_crew
 from tests.sync_support import enroll_device
 

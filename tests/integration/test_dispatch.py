@@ -1,5 +1,5 @@
 """Daily dispatch: plan, publish one batch per crew, re-plan the rest of the day, on both backends."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
 import pytest

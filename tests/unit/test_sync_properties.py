@@ -24,7 +24,7 @@ from sync.clock import clock_offset, server_time_of
 from sync.merge import Applied, Conflict, NoOp, RegistryRow, merge_correction, row_key
 from sync.process import RecordStatus
 from sync.records import Correction, fingerprint
-from tests.unit.test_sync_support import HMO, MORNING, FakeServer, item, photo, reading, record, uid
+from tests.unit.test_sync_support import HMO, FakeServer, item, photo, reading, record, uid
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 PREMISES = (7, 8)
