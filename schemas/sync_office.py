@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from . import vocab
 from .common import PageArgs
 
 DECISIONS = ("accept_field", "keep_registry")
@@ -171,6 +172,20 @@ class RegistrationSchema(Schema):
     photos = fields.List(fields.String())
     status = fields.String()
     created_at = fields.DateTime()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.DateTime(allow_none=True)
+    decision_reason = fields.String(allow_none=True)
+    premise_id = fields.Integer(allow_none=True, metadata={"description": "the premise an approval created"})
+
+
+class ApproveRegistrationSchema(Schema):
+    land_use = fields.String(validate=validate.OneOf(vocab.LAND_USES),
+                             metadata={"description": "needed when the crew recorded none"})
+    reason = fields.String(validate=validate.Length(min=3, max=500))
+
+
+class RejectRegistrationSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
 
 
 class RegistrationPageSchema(Schema):

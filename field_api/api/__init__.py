@@ -12,6 +12,7 @@ from field_api.auth.service import AccessConflict, AuthError, TooManyAttempts, W
 from field_api.dispatch.inputs import DispatchError
 from field_api.dispatch.publish import PlanStateError
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
+from field_api.registry.registrations import RegistrationDecided, RegistrationIncomplete
 from field_api.work.agreements import AgreementError
 from field_api.work.inspections import UnknownAccounts
 
@@ -30,6 +31,8 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     AgreementError: 409,
     DispatchError: 422,
     PlanStateError: 409,
+    RegistrationDecided: 409,
+    RegistrationIncomplete: 422,
 }
 
 

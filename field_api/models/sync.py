@@ -231,3 +231,8 @@ class PendingRegistration(Base):
     photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = enum_column(REGISTRATION_STATUSES, "registration_status", default="pending")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The office's decision: who, when, why, and the registry premise an approval created.
+    decided_by: Mapped[str | None] = mapped_column(String(80))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    premise_id: Mapped[int | None] = mapped_column(Integer)

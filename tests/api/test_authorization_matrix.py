@@ -93,6 +93,8 @@ EXPECTED = {
     "GET /api/v1/alerts": OFFICE,
     "POST /api/v1/alerts/{alert_id}/acknowledge": {"dispatcher", "supervisor"},
     "GET /api/v1/pending-registrations": OFFICE,
+    "POST /api/v1/pending-registrations/{registration_id}/approve": {"supervisor"},
+    "POST /api/v1/pending-registrations/{registration_id}/reject": {"supervisor"},
 }
 PRINCIPALS = sorted(ANYONE)
 
