@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timezone
 
 from flask import Request
 from flask_smorest import abort
@@ -10,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_api.models import ApiKey, AuthToken, OfficeUser
-from field_api.models.base import utcnow
+from field_api.models.base import as_utc, utcnow
 
 from .tokens import DEVICE_PREFIX, digest
 
@@ -29,11 +28,6 @@ class Principal:
 
 
 ANONYMOUS = Principal("anonymous")
-
-
-def _aware(moment):
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def _unauthorized(message: str):
@@ -71,7 +65,7 @@ def _user(session: Session, token: str) -> Principal:
         _unauthorized("A refresh token cannot be used as an access token; call /auth/refresh.")
     if token_row.revoked_at is not None:
         _unauthorized("This access token was revoked; log in again.")
-    if _aware(token_row.expires_at) <= utcnow():
+    if as_utc(token_row.expires_at) <= utcnow():
         _unauthorized("This access token has expired; refresh it or log in again.")
     if not user.active:
         _unauthorized("This user is disabled.")

@@ -9,9 +9,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from field_api.models import ApiKey, AuthToken, LoginAttempt, OfficeUser
-from field_api.models.base import utcnow
+from field_api.models.base import as_utc, utcnow
 
-from .principal import _aware
 from .tokens import (
     ACCESS_PREFIX, API_KEY_PREFIX, REFRESH_PREFIX, digest, hash_password, new_token, verify_password,
 )
@@ -107,7 +106,7 @@ def refresh(session: Session, refresh_token: str, access_ttl: timedelta, refresh
         revoke_session(session, row.session_id)
         session.commit()
         raise AuthError("This refresh token was already used or revoked; log in again.")
-    if _aware(row.expires_at) <= utcnow():
+    if as_utc(row.expires_at) <= utcnow():
         raise AuthError("This refresh token has expired; log in again.")
     user = session.get(OfficeUser, row.user_id)
     if not user.active:

@@ -8,11 +8,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from field_api.auth.principal import _aware
 from field_api.auth.service import AuthError
 from field_api.auth.tokens import DEVICE_PREFIX, digest, new_token
 from field_api.models import CrewMember, Device, EnrollmentCode
-from field_api.models.base import utcnow
+from field_api.models.base import as_utc, utcnow
 
 # No 0/O, 1/I/L: a code is read off a screen and typed on a phone.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -72,7 +71,7 @@ def enroll(session: Session, code: str, now: datetime | None = None) -> Enrolled
         raise EnrollmentError("Unknown enrollment code; check it or ask the office for a new one.")
     if row.used_at is not None:
         raise EnrollmentError("This enrollment code was already used; ask the office for a new one.")
-    if _aware(row.expires_at) <= now:
+    if as_utc(row.expires_at) <= now:
         raise EnrollmentError("This enrollment code has expired; ask the office for a new one.")
     member = session.get(CrewMember, row.crew_member_id)
     if not member.active:

@@ -18,6 +18,7 @@ from routing.model import Stop
 from sync.business_calendar import BusinessCalendar
 
 from field_api.models import Crew, CrewMember, Premise, Sector, WorkItem
+from field_api.models.base import as_utc
 
 # Minutes of work at the door, by type: a notice record takes longer than a verification glance.
 SERVICE_MINUTES = {"notice": 12, "cut": 15, "reconnection": 15, "inspection": 20, "verification": 6}
@@ -39,8 +40,7 @@ class Day:
         return datetime.combine(self.service_date, time(0), self.tz)
 
     def minutes(self, moment: datetime) -> float:
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-        return (moment - self.midnight).total_seconds() / 60
+        return (as_utc(moment) - self.midnight).total_seconds() / 60
 
     def at(self, seconds: int) -> datetime:
         return (self.midnight + timedelta(seconds=seconds)).astimezone(timezone.utc)

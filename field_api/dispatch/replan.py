@@ -3,7 +3,7 @@ on their crew, new urgent work joins, and the search starts from the published r
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from geoalchemy2.shape import to_shape
@@ -38,7 +38,7 @@ def replan(session: Session, plan: DispatchPlan, now: datetime, add_ids: list[in
         if ids:
             fixed[str(route.crew_id)] = ids
     previous = _as_routing_plan(plan, routes, day)
-    now_min = day.minutes(now if now.tzinfo else now.replace(tzinfo=timezone.utc))
+    now_min = day.minutes(now)
     base_ids = sorted(on_route)
     new_ids = [i for i in add_ids if i not in on_route]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Iterable
 
 from geoalchemy2.shape import to_shape
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from field_api.models import (
     Account, Balance, Batch, Meter, PlanRoute, PlanStop, Premise, Reading, Sector, WorkEvent, WorkItem,
 )
+from field_api.models.base import as_utc
 from field_api.registry.queries import address_of
 from sync.outcomes import CORRECTABLE_FIELDS
 
@@ -50,7 +51,7 @@ def geojson(element) -> dict | None:
 def _iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None
-    return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).isoformat()  # SQLite gives naive UTC
+    return as_utc(dt).isoformat()
 
 
 def _values(row, entity: str) -> dict:
