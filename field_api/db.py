@@ -59,6 +59,20 @@ def _spatialite_engine(url, spatialite_library: str, echo: bool) -> Engine:
     return engine
 
 
+def advance_id_sequences(conn, table_names) -> None:
+    """After inserts with explicit ids, move PostgreSQL's serial sequences past the largest id.
+
+    SQLite needs nothing: its INTEGER PRIMARY KEY always continues from the largest row.
+    """
+    if conn.dialect.name != "postgresql":
+        return
+    from sqlalchemy import text
+
+    for name in table_names:
+        conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                          f"COALESCE(MAX(id), 0) + 1, false) FROM {name}"))
+
+
 def default_sqlite_url(instance_path: str) -> str:
     return "sqlite:///" + os.path.join(instance_path, "cuadrilla.sqlite")
 

@@ -43,6 +43,7 @@ from shapely.geometry import Point
 from sqlalchemy import Connection, Table, func, select, text
 from tqdm import tqdm
 
+from field_api.db import advance_id_sequences
 from field_api.geo import ewkt
 from field_api.models import (
     Account, Balance, Base, ChangeLog, Crew, CrewMember, Device, Meter, Payment, PaymentAgreement,
@@ -132,7 +133,7 @@ def build_demo_town(conn: Connection, accounts: int, seed: int, reset: bool = Fa
         _flush(conn, factory)
         bar.update(premises - bar.n)
     crews, members = _crews(conn, accounts, layout, crew_rng, now)
-    _reset_sequences(conn)
+    advance_id_sequences(conn, [t.name for t in TABLES.values() if "id" in t.c])
     c = factory.counts
     return DemoSummary(
         accounts=c["accounts"], premises=premises, sectors=len(layout.sectors), meters=c["meters"],
@@ -251,13 +252,3 @@ def _empty_registry(conn: Connection) -> None:
         conn.execute(table.delete())
 
 
-def _reset_sequences(conn: Connection) -> None:
-    """Explicit ids leave PostgreSQL's sequences behind; move them past the largest id."""
-    if conn.dialect.name != "postgresql":
-        return
-    for table in TABLES.values():
-        if "id" in table.c:
-            conn.execute(text(
-                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                f"COALESCE(MAX(id), 0) + 1, false) FROM {table.name}"
-            ))

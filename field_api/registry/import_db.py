@@ -11,6 +11,7 @@ from geoalchemy2 import functions as gfunc
 from sqlalchemy import Connection, Table, any_, bindparam, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 
+from field_api.db import advance_id_sequences
 from field_api.models import Account, Balance, ChangeLog, Meter, Premise
 
 from .import_plan import ACCOUNT_FIELDS, BALANCE_FIELDS, METER_FIELDS, PREMISE_FIELDS, Plan, Snapshot
@@ -93,9 +94,8 @@ def write_plan(conn: Connection, plan: Plan, now, advance: Callable[[int], objec
         for columns, rows in writes.updates.items():
             _update(conn, table, key, columns, rows, now, advance)
     _insert(conn, CHANGE_LOG, plan.change_log, advance)
-    if conn.dialect.name == "postgresql" and any(
-            getattr(plan, name).inserts for name in ID_TABLES):
-        _reset_sequences(conn)
+    if any(getattr(plan, name).inserts for name in ID_TABLES):
+        advance_id_sequences(conn, ID_TABLES)
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict], advance) -> None:
@@ -118,10 +118,3 @@ def _update(conn: Connection, table: Table, key, columns: tuple[str, ...], rows:
         advance(len(part))
 
 
-def _reset_sequences(conn: Connection) -> None:
-    """Explicit ids bypass the serial sequences; move them past the new max so later inserts work."""
-    for name in ID_TABLES:
-        conn.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
-        ))
