@@ -6,6 +6,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.changes import set_source
 from field_api.auth.layer import note
 from field_api.auth import access
@@ -94,9 +95,7 @@ class ProtectionOverride(MethodView):
 def _set_override(account_id: int, override: str | None, reason: str) -> dict:
     note(reason=reason, target=f"account_id={account_id}")  # refused attempts are audited too
     session = db.session()
-    account = session.get(Account, account_id)
-    if account is None:
-        abort(404, message=f"Account {account_id} does not exist.")
+    account = get_or_404(Account, account_id, "Account")
     if not account.protected:
         abort(409, message=f"Account {account.number} is not protected; there is nothing to override.")
     set_source(session, "office", f"protection override by {g.principal.name}")

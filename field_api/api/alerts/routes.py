@@ -1,10 +1,11 @@
 """Office alerts raised by field records: a cut after cancellation, a tampered meter, a payment to check."""
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import case, select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
@@ -51,9 +52,7 @@ class AcknowledgeAlert(MethodView):
     def post(self, body, alert_id):
         """Mark an alert as seen and handled, with an optional note."""
         session = db.session()
-        alert = session.get(OfficeAlert, alert_id)
-        if alert is None:
-            abort(404, message=f"Alert {alert_id} does not exist.")
+        alert = get_or_404(OfficeAlert, alert_id, "Alert")
         if alert.acknowledged_at is None:
             alert.acknowledged_at, alert.acknowledged_by = utcnow(), g.principal.name
         session.commit()

@@ -1,9 +1,10 @@
 from flask import g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access, service
 from field_api.auth.layer import note
 from field_api.models import ApiKey
@@ -44,9 +45,7 @@ class RevokeApiKey(MethodView):
     def post(self, body, key_id):
         """Revoke a key at once, with a reason."""
         session = db.session()
-        row = session.get(ApiKey, key_id)
-        if row is None:
-            abort(404, message=f"API key {key_id} does not exist.")
+        row = get_or_404(ApiKey, key_id, "API key")
         if row.revoked_at is None:
             row.revoked_at = utcnow()
         session.commit()

@@ -5,6 +5,7 @@ from flask_smorest import Blueprint, abort
 from sqlalchemy import exists, func, select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.rules import OFFICE
 from field_api.models import FieldRecord, Photo, RecordPhoto
@@ -68,9 +69,7 @@ class FieldRecordById(MethodView):
     @blp.response(200, FieldRecordDetailSchema)
     def get(self, record_id):
         """Show one record as the device sent it, with its result and its photos."""
-        record = db.session().get(FieldRecord, record_id)
-        if record is None:
-            abort(404, message=f"Field record {record_id} does not exist.")
+        record = get_or_404(FieldRecord, record_id, "Field record")
         return record_view(record, _photos([record.id])[record.id], detail=True)
 
 
