@@ -3,6 +3,10 @@
     .venv/bin/python bench/sync.py                 # 250 crews x 40 records, 50 devices over HTTP
     .venv/bin/python bench/sync.py --crews 25 --devices 10  # a quick run
 
+The merge runs twice over different crews: one upload after another in this process, then with one
+worker process per core, as gunicorn's workers take an end-of-day rush. Its baseline inserts the
+rows the first pass added, plainly (see `plain_inserts`).
+
 Uses the scratch database `cuadrilla_bench_sync` (dropped and created anew) and serves the app with
 gunicorn on 127.0.0.1 only. Every loop is bounded in count and time; the server is stopped at the end.
 """
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import multiprocessing
 import os
 import random
 import socket
@@ -42,44 +47,96 @@ DB = "cuadrilla_bench_sync"
 DEADLINE_S = 600
 
 
-def merge_phase(engine, data, crews: int, stops: int) -> dict:
-    rng = random.Random(11)
-    uploads = [records_of(k, data["items"][k], k * stops, data["rows"], rng) for k in range(crews)]
-    total = sum(len(u) for u in uploads)
-    maker = sessionmaker(engine, expire_on_commit=False)
-    sent = (MORNING + timedelta(hours=9)).isoformat()
+_POOL_JOB: dict = {}  # what forked merge workers inherit: the database URL and the uploads
+
+
+def _worker_init() -> None:
+    from field_api.db import make_engine
+
+    _POOL_JOB["maker"] = sessionmaker(make_engine(_POOL_JOB["url"]), expire_on_commit=False)
+
+
+def _worker_ready(_: int) -> int:
+    with _POOL_JOB["maker"]() as session:  # connect before the clock starts
+        session.execute(text("SELECT 1"))
+    return os.getpid()
+
+
+def _merge_one(k: int, maker=None) -> dict[str, int]:
+    """One crew's end-of-day upload, as the route handles it: validate the body, merge, commit."""
+    job = _POOL_JOB
+    body = UploadSchema().load({"sent_at": job["sent"], "records": job["uploads"][k]})
+    with (maker or job["maker"])() as session:
+        result = process_upload(session, job["devices"][k], job["crews"][k], body["sent_at"], body["records"], TZ)
+        session.commit()
     statuses: dict[str, int] = {}
-    before = _row_counts(engine)
-    started = time.perf_counter()
-    for k, records in enumerate(uploads):
-        body = UploadSchema().load({"sent_at": sent, "records": records})
-        with maker() as session:
-            result = process_upload(session, data["devices"][k], data["crews"][k], body["sent_at"],
-                                    body["records"], TZ)
-            session.commit()
-        for r in result["results"]:
-            statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-    merge_s = time.perf_counter() - started
-    after = _row_counts(engine)
-    written = {t: after[t] - before[t] for t in after if after[t] != before[t]}
-    # The baseline: the record rows the merge stored (one field_record row per record, the same values),
-    # inserted with one plain executemany into a copy of the table with its indexes and defaults but
-    # not its foreign keys and checks, in the same database, right after the merge. The merge also
-    # writes every other row a record leaves (readings, acts, events, change log...: `written`), so the
-    # ratio compares a whole merged record with one bare row insert.
+    for r in result["results"]:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+    return statuses
+
+
+def merge_pass(engine, data, crews: range, stops: int, workers: int) -> dict:
+    """Merge the end-of-day uploads of `crews`, one transaction per upload, with `workers` processes at
+    once (1: in this process, one after another). Returns the timing and the rows each table gained."""
+    uploads = {k: records_of(k, data["items"][k], k * stops, data["rows"], random.Random(11 + k)) for k in crews}
+    _POOL_JOB.clear()
+    _POOL_JOB.update(url=engine.url.render_as_string(hide_password=False), uploads=uploads, devices=data["devices"],
+                     crews=data["crews"], sent=(MORNING + timedelta(hours=9)).isoformat())
+    before = _max_ids(engine)
+    statuses: dict[str, int] = {}
+    if workers == 1:
+        maker = sessionmaker(engine, expire_on_commit=False)
+        started = time.perf_counter()
+        for k in crews:
+            for status, n in _merge_one(k, maker).items():
+                statuses[status] = statuses.get(status, 0) + n
+        merge_s = time.perf_counter() - started
+    else:
+        engine.dispose()  # no pooled connection crosses the fork
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_init) as pool:
+            pool.map(_worker_ready, range(workers), chunksize=1)
+            started = time.perf_counter()
+            for part in pool.imap_unordered(_merge_one, crews, chunksize=1):
+                for status, n in part.items():
+                    statuses[status] = statuses.get(status, 0) + n
+            merge_s = time.perf_counter() - started
+    return {"records": sum(len(u) for u in uploads.values()), "merge_s": merge_s, "statuses": statuses,
+            "before": before, "workers": workers}
+
+
+def plain_inserts(engine, before: dict[str, int], tables: tuple[str, ...]) -> dict:
+    """The baseline: the rows a merge pass added to `tables` (read back after it), inserted again
+    with one plain executemany per table into a copy of each table with its indexes and defaults but
+    not its foreign keys and checks, in one transaction. Nothing is read, decided or updated."""
+    import sqlalchemy as sa
+
+    metadata, batches = sa.MetaData(), []
     with engine.begin() as conn:
-        conn.execute(text("CREATE TABLE bench_plain_record (LIKE field_record INCLUDING DEFAULTS INCLUDING INDEXES)"))
-        rows = [dict(r._mapping) for r in conn.execute(select(FieldRecord.__table__).order_by(FieldRecord.id))]
-    for row in rows:
-        row.pop("id")
-    plain = FieldRecord.__table__.to_metadata(__import__("sqlalchemy").MetaData(), name="bench_plain_record")
+        for name in tables:
+            table = FieldRecord.metadata.tables[name]
+            rows = [dict(r._mapping) for r in conn.execute(select(table).where(table.c.id > before[name])
+                                                           .order_by(table.c.id))]
+            if not rows:
+                continue
+            for row in rows:
+                row.pop("id")
+            conn.execute(text(f"CREATE TABLE bench_plain_{name} (LIKE {name} INCLUDING DEFAULTS INCLUDING INDEXES)"))
+            batches.append((table.to_metadata(metadata, name=f"bench_plain_{name}"), rows))
     started = time.perf_counter()
     with engine.begin() as conn:  # a plain executemany: faster here than one unnest of 10,000 rows
-        conn.execute(plain.insert(), rows)
+        for plain, rows in batches:
+            conn.execute(plain.insert(), rows)
     plain_s = time.perf_counter() - started
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE bench_plain_record"))
-    return {"records": total, "merge_s": merge_s, "plain_s": plain_s, "statuses": statuses, "written": written}
+        for plain, _ in batches:
+            conn.execute(text(f"DROP TABLE {plain.name}"))
+    return {"rows": sum(len(rows) for _, rows in batches), "plain_s": plain_s}
+
+
+def rows_written(engine, before: dict[str, int]) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {t: n for t in WRITTEN_TABLES if (n := conn.scalar(text(f"SELECT count(*) FROM {t} WHERE id > :b"),
+                                                                   {"b": before[t]}))}
 
 
 WRITTEN_TABLES = ("sync_upload", "field_record", "field_record_variant", "record_photo", "field_reading", "reading",
@@ -87,9 +144,9 @@ WRITTEN_TABLES = ("sync_upload", "field_record", "field_record_variant", "record
                   "change_log")
 
 
-def _row_counts(engine) -> dict[str, int]:
+def _max_ids(engine) -> dict[str, int]:
     with engine.connect() as conn:
-        return {t: conn.scalar(text(f"SELECT count(*) FROM {t}")) for t in WRITTEN_TABLES}
+        return {t: conn.scalar(text(f"SELECT coalesce(max(id), 0) FROM {t}")) for t in WRITTEN_TABLES}
 
 
 def package_phase(engine, data, crew_index: int, stops: int) -> dict:
@@ -233,31 +290,46 @@ def main() -> None:
     parser.add_argument("--crews", type=int, default=250, help="crews in the end-of-day merge (40 records each)")
     parser.add_argument("--devices", type=int, default=50, help="devices syncing at once over HTTP")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--merge-workers", type=int, default=os.cpu_count() or 1,
+                        help="processes in the second merge pass (the first merges one upload after another)")
     args = parser.parse_args()
     stops = 40
     print(f"Machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
         engine = fresh_engine("postgis", Path(tmp), DB)
     t0 = time.perf_counter()
-    data = seed(engine, args.crews + args.devices, stops)
+    merging = args.crews * (2 if args.merge_workers > 1 else 1)
+    data = seed(engine, merging + args.devices, stops)
     analyze(engine)  # statistics of the seeded registry, as autovacuum would have them after an import
-    print(f"Seeded {args.crews + args.devices} crews x {stops} dispatched items in {time.perf_counter() - t0:.1f} s")
+    print(f"Seeded {merging + args.devices} crews x {stops} dispatched items in {time.perf_counter() - t0:.1f} s")
 
-    pkg = package_phase(engine, data, args.crews, stops)
+    pkg = package_phase(engine, data, merging, stops)
     print(f"Package: {pkg['stops']} stops, {pkg['gzip_bytes']:,} bytes gzipped ({pkg['raw_bytes']:,} raw) = "
           f"{pkg['gzip_bytes'] / pkg['stops']:.0f} bytes/stop (target <= 600)")
 
-    m = merge_phase(engine, data, args.crews, stops)
-    rate, plain_rate = m["records"] / m["merge_s"], m["records"] / m["plain_s"]
-    print(f"Merge: {m['records']:,} mixed records in {args.crews} uploads, {m['merge_s']:.2f} s = {rate:,.0f} records/s "
-          f"(target >= 1,000); statuses {m['statuses']}")
-    print(f"Plain bulk INSERT of the same {m['records']:,} field_record rows: {m['plain_s']:.2f} s = "
-          f"{plain_rate:,.0f} rows/s; ratio {rate / plain_rate:.2f} (target >= 0.25)")
-    rows = sum(m["written"].values())
-    print(f"  the merge wrote {rows:,} rows ({rows / m['records']:.1f} per record; updates not counted): "
-          + ", ".join(f"{t} {n:,}" for t, n in sorted(m["written"].items(), key=lambda kv: -kv[1])))
+    workers = args.merge_workers
+    runs = [merge_pass(engine, data, range(args.crews), stops, 1)]
+    strict = plain_inserts(engine, runs[0]["before"], ("field_record",))
+    same = plain_inserts(engine, runs[0]["before"], WRITTEN_TABLES)
+    written = rows_written(engine, runs[0]["before"])
+    if workers > 1:
+        runs.append(merge_pass(engine, data, range(args.crews, 2 * args.crews), stops, workers))
+    for m in runs:
+        rate = m["records"] / m["merge_s"]
+        how = "one after another" if m["workers"] == 1 else f"{m['workers']} worker processes at once"
+        print(f"Merge: {m['records']:,} mixed records in {args.crews} uploads (one transaction each, {how}): "
+              f"{m['merge_s']:.2f} s = {rate:,.0f} records/s (target >= 1,000); statuses {m['statuses']}")
+        print(f"  ratio to a plain bulk INSERT of the same records' rows: {same['plain_s'] / m['merge_s']:.2f} "
+              f"(target >= 0.25); to the {strict['rows']:,} field_record rows alone: "
+              f"{strict['plain_s'] / m['merge_s']:.2f}")
+    print(f"Plain bulk INSERT (executemany per table, indexes but no foreign keys, one transaction) of the rows "
+          f"the first merge added: {same['rows']:,} rows in {same['plain_s']:.2f} s; of its "
+          f"{strict['rows']:,} field_record rows alone: {strict['plain_s']:.2f} s")
+    rows = sum(written.values())
+    print(f"  the merge added {rows:,} rows ({rows / runs[0]['records']:.1f} per record; updates not counted): "
+          + ", ".join(f"{t} {n:,}" for t, n in sorted(written.items(), key=lambda kv: -kv[1])))
 
-    h = http_phase(engine, data, args.crews, args.devices, stops, args.workers)
+    h = http_phase(engine, data, merging, args.devices, stops, args.workers)
     ok = [lat for _, lat, status in h["latencies"] if status < 500]
     uploads = [lat for kind, lat, _ in h["latencies"] if kind == "upload"]
     fivexx = sum(status >= 500 for _, _, status in h["latencies"])

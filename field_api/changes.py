@@ -92,7 +92,7 @@ def _log_changes(session: Session, _flush_context, _instances) -> None:
     source = session.info.get(SOURCE_KEY, "office")
     ref = session.info.get(REF_KEY)
     for obj in list(session.dirty):
-        if not isinstance(obj, Versioned) or not session.is_modified(obj):
+        if not isinstance(obj, Versioned) or not obj.change_logged or not session.is_modified(obj):
             continue
         changes = _changed_fields(obj)
         if not changes:

@@ -43,6 +43,8 @@ class Versioned:
 
     # Columns whose changes are bookkeeping, not facts worth a change-log line.
     untracked_fields = frozenset({"version", "created_at", "updated_at"})
+    # False where the row keeps its own history (a work item's events): no change-log lines at all.
+    change_logged = True
 
 
 def enum_column(values: tuple[str, ...], name: str, **kw) -> Mapped[str]:

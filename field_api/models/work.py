@@ -19,6 +19,7 @@ EVENT_KINDS = ("created", "status_changed", "cancelled", "reassigned", "served")
 
 class WorkItem(Versioned, Base):
     __tablename__ = "work_item"
+    change_logged = False  # its history is the WorkEvent trail: who, when, from what to what, why
     __table_args__ = (
         CheckConstraint(
             "account_id IS NOT NULL OR premise_id IS NOT NULL", name="has_target"

@@ -1,7 +1,8 @@
 """Changes to versioned rows (registry rows, work items) collected during an upload, written at once.
 
-Each change is one step: the row's version rises by one and every changed field gets a change-log
-row, as the ORM path in `field_api.changes` writes them. At the end, each touched row gets one
+Each change is one step: the row's version rises by one and, on change-logged rows (not work
+items, whose events are their history), every changed field gets a change-log row, as the ORM
+path in `field_api.changes` writes them. At the end, each touched row gets one
 UPDATE guarded by the version it was read at; a row that moved meanwhile raises `StaleRow`, and
 the caller redoes the work with fresh rows. Rows are read FOR UPDATE, so on PostgreSQL that only
 happens when something bypassed the locks.
@@ -19,8 +20,9 @@ from sqlalchemy.orm import Session
 from field_api.changes import change_rows
 from field_api.models import Account, ChangeLog, Meter, Premise, ReviewItem, WorkItem
 
-TABLES: dict[str, Table] = {"premise": Premise.__table__, "account": Account.__table__, "review_item": ReviewItem.__table__,
-                            "meter": Meter.__table__, "work_item": WorkItem.__table__}
+MODELS = {"premise": Premise, "account": Account, "review_item": ReviewItem, "meter": Meter, "work_item": WorkItem}
+TABLES: dict[str, Table] = {entity: model.__table__ for entity, model in MODELS.items()}
+LOGGED = {entity for entity, model in MODELS.items() if model.change_logged}
 
 
 class StaleRow(Exception):
@@ -65,7 +67,8 @@ class RowWriter:
         for k, _old, v in diffs:
             row.values[k] = v
             row.changed.add(k)
-        self.log += change_rows(entity, row.id, row.version, diffs, source, ref, self.at)
+        if entity in LOGGED:
+            self.log += change_rows(entity, row.id, row.version, diffs, source, ref, self.at)
         return True
 
     def flush(self, session: Session) -> None:

@@ -1,6 +1,7 @@
 """The utility's collection policy: one row, created with the defaults of DESIGN.md on first use."""
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from field_api.models import CollectionPolicy
@@ -10,8 +11,11 @@ POLICY_ID = 1
 
 def get_policy(session: Session) -> CollectionPolicy:
     policy = session.get(CollectionPolicy, POLICY_ID)
-    if policy is None:
-        policy = CollectionPolicy(id=POLICY_ID)
-        session.add(policy)
-        session.flush()
-    return policy
+    if policy is not None:
+        return policy
+    try:
+        with session.begin_nested():  # two first requests at once: one inserts, the other reads its row
+            session.add(CollectionPolicy(id=POLICY_ID))
+    except IntegrityError:
+        pass
+    return session.get(CollectionPolicy, POLICY_ID, populate_existing=True)

@@ -86,3 +86,19 @@ def test_work_item_moves_only_along_its_lifecycle(session):
     session.flush()
     with pytest.raises(IllegalTransition, match="state 'done' cannot move to 'pending'"):
         item.move_to("pending")
+
+
+def test_a_work_item_is_versioned_but_keeps_its_history_as_events_not_change_log_lines(session):
+    account = make_account(session, "A-9")
+    item = WorkItem(type="cut", subtype="restrict", account_id=account.id, reason="3 meses de adeudo",
+                    priority_value=1500.0, required_skill="cut")
+    session.add(item)
+    session.flush()
+    item.move_to("planned")
+    account.service_status = "restricted"
+    session.flush()
+    assert item.version == 2
+    logged = session.execute(select(ChangeLog.entity, ChangeLog.field).where(
+        ChangeLog.entity_id.in_([item.id, account.id]))).all()
+    assert ("account", "service_status") in logged
+    assert not [row for row in logged if row.entity == "work_item"]

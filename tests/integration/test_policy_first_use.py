@@ -1,0 +1,48 @@
+"""The collection policy row is made on first use, also when two requests are first at once."""
+import threading
+
+import pytest
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from field_api.models import CollectionPolicy
+from field_api.work.policy import POLICY_ID, get_policy
+
+
+def test_the_policy_is_created_with_the_defaults_on_first_use(session):
+    session.execute(delete(CollectionPolicy))
+    policy = get_policy(session)
+    assert policy.id == POLICY_ID and policy.summons_followup_time.hour == 10
+
+
+def test_two_first_uses_at_once_both_get_the_one_policy_row(engine):
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite takes one writer at a time: the second never reaches the insert")
+    first, second = Session(engine), Session(engine)
+    got, errors = [], []
+    try:
+        first.execute(delete(CollectionPolicy))
+        first.commit()
+        get_policy(first)  # inserted, not committed: the second request's insert waits on it
+
+        def second_request():
+            try:
+                got.append(get_policy(second).id)
+                second.commit()
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        worker = threading.Thread(target=second_request)
+        worker.start()
+        worker.join(timeout=1.0)
+        assert worker.is_alive(), "the second insert should wait for the first transaction"
+        first.commit()
+        worker.join(timeout=10)
+        assert not errors and got == [POLICY_ID]
+    finally:
+        first.rollback()
+        second.rollback()
+        first.execute(delete(CollectionPolicy))
+        first.commit()
+        first.close()
+        second.close()
