@@ -3,8 +3,8 @@
     .venv/bin/python bench/sync.py                 # 250 crews x 40 records, 50 devices over HTTP
     .venv/bin/python bench/sync.py --crews 25 --devices 10  # a quick run
 
-The merge runs twice over different crews: one upload after another in this process, then with one
-worker process per core, as gunicorn's workers take an end-of-day rush. Its baseline inserts the
+The merge runs twice over different crews: one upload after another in this process, then with as
+many worker processes as the gunicorn server below has workers, as they take an end-of-day rush. Its baseline inserts the
 rows the first pass added, plainly (see `plain_inserts`).
 
 Uses the scratch database `cuadrilla_bench_sync` (dropped and created anew) and serves the app with
@@ -67,7 +67,10 @@ def _merge_one(k: int, maker=None) -> dict[str, int]:
     job = _POOL_JOB
     body = UploadSchema().load({"sent_at": job["sent"], "records": job["uploads"][k]})
     with (maker or job["maker"])() as session:
-        result = process_upload(session, job["devices"][k], job["crews"][k], body["sent_at"], body["records"], TZ)
+        # Received on the evening of the bench's day, so the device clocks are right: with today's
+        # clock as the receipt time, every record would look days off and every notice out of hours.
+        result = process_upload(session, job["devices"][k], job["crews"][k], body["sent_at"], body["records"], TZ,
+                                received_at=body["sent_at"] + timedelta(seconds=2))
         session.commit()
     statuses: dict[str, int] = {}
     for r in result["results"]:
@@ -290,9 +293,11 @@ def main() -> None:
     parser.add_argument("--crews", type=int, default=250, help="crews in the end-of-day merge (40 records each)")
     parser.add_argument("--devices", type=int, default=50, help="devices syncing at once over HTTP")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
-    parser.add_argument("--merge-workers", type=int, default=os.cpu_count() or 1,
-                        help="processes in the second merge pass (the first merges one upload after another)")
+    parser.add_argument("--merge-workers", type=int, default=None,
+                        help="processes in the second merge pass (default: as many as gunicorn workers); "
+                             "the first pass merges one upload after another")
     args = parser.parse_args()
+    args.merge_workers = args.merge_workers or args.workers
     stops = 40
     print(f"Machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:

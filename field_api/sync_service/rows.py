@@ -73,9 +73,19 @@ class RowWriter:
 
     def flush(self, session: Session) -> None:
         groups: dict[tuple[str, tuple[str, ...]], list[Row]] = defaultdict(list)
+        by_entity: dict[str, list[Row]] = defaultdict(list)
         for row in self.rows.values():
             if row.changed:
-                groups[(row.entity, tuple(sorted(row.changed)))].append(row)
+                by_entity[row.entity].append(row)
+        for entity, rows in by_entity.items():
+            # One UPDATE per table: a row sets the fields others changed to the values it holds,
+            # which are current (read under lock, checked by version). Else one per field set.
+            names = tuple(sorted(set().union(*(r.changed for r in rows))))
+            if all(n in r.values for r in rows for n in names):
+                groups[(entity, names)] = rows
+            else:
+                for r in rows:
+                    groups[(entity, tuple(sorted(r.changed)))].append(r)
         for (entity, names), rows in groups.items():
             table = TABLES[entity]
             if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:

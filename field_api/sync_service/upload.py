@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from field_api.models import Device, ReviewItem, SyncUpload
@@ -61,14 +61,16 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     """Process and store an upload in the session's transaction (the caller commits)."""
     received_at = (received_at or utcnow()).astimezone(timezone.utc)  # SQLite keeps no offset: store UTC
     incoming = [parse(raw, sent_at) for raw in raw_records]
+    # One upload per device at a time: a retry racing its own first attempt waits, then sees duplicates.
+    lock = select(Device.id).where(Device.id == device_id).with_for_update()
     if session.get_bind().dialect.name == "postgresql":
         # The driver prepares repeated statements, and PostgreSQL may then keep one generic plan for
         # good. Made while field_record (or premise, meter...) was small, that plan is a sequential
         # scan, and it stays one as the table grows: each lookup by client UUID got slower with every
-        # upload. Plan every statement of this transaction for its actual arguments and table sizes.
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
-    # One upload per device at a time: a retry racing its own first attempt waits, then sees duplicates.
-    session.execute(select(Device.id).where(Device.id == device_id).with_for_update())
+        # upload. Plan every statement of this transaction for its actual arguments and table sizes
+        # (set in the same round trip as the lock).
+        lock = lock.add_columns(func.set_config("plan_cache_mode", "force_custom_plan", True))
+    session.execute(lock)
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
     upload_id = session.scalar(insert(SyncUpload).returning(SyncUpload.id), [{
         "device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),

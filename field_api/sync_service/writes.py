@@ -43,13 +43,17 @@ def bulk_insert(connection, table, rows: list[dict]) -> None:
     connection.execute(table.insert(), rows)
 
 
-def next_ids(connection, table, n: int) -> list[int]:
-    """`n` ids from the table's sequence on PostgreSQL, ascending, in one statement: rows inserted with
-    them need no read-back of their ids."""
-    if n <= 0:
-        return []
-    return sorted(connection.execute(text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
-                                          "FROM generate_series(1, :n)"), {"t": table.name, "n": n}).scalars())
+def next_ids(connection, wanted: dict[str, int]) -> dict[str, list[int]]:
+    """`n` ids from each table's sequence on PostgreSQL, ascending, all in one statement: rows inserted
+    with them need no read-back of their ids."""
+    wanted = {name: n for name, n in wanted.items() if n > 0}
+    if not wanted:
+        return {}
+    parts = [f"ARRAY(SELECT nextval(pg_get_serial_sequence(:t{i}, 'id')) FROM generate_series(1, :n{i}))"
+             for i in range(len(wanted))]
+    params = {k: v for i, (name, n) in enumerate(wanted.items()) for k, v in ((f"t{i}", name), (f"n{i}", n))}
+    row = connection.execute(text(f"SELECT {', '.join(parts)}"), params).one()
+    return {name: sorted(ids) for name, ids in zip(wanted, row)}
 
 
 _COPY_PLANS: dict[tuple[str, tuple[str, ...]], tuple[str, tuple[int, ...], tuple[int, ...]] | None] = {}
@@ -173,8 +177,11 @@ def _strip(rows: list[dict], ids: dict[str, int], key: str = "record_id") -> lis
 def write_plan(session: Session, plan: Plan, ctx: Context, actor: str, at: datetime) -> tuple[dict, dict]:
     """Returns record ids by client UUID and review ids by (client UUID, correction index)."""
     connection = session.connection()
-    if connection.dialect.name == "postgresql":  # ids taken from the sequence first: nothing to read back
-        for row, row_id in zip(plan.records, next_ids(connection, FieldRecord.__table__, len(plan.records))):
+    ids: dict[str, list[int]] = {}
+    if connection.dialect.name == "postgresql":  # ids taken from the sequences first: nothing to read back
+        ids = next_ids(connection, {"field_record": len(plan.records), "work_item": len(plan.new_items),
+                                    "review_item": sum(r.review_id is None for r in ctx.reviews)})
+        for row, row_id in zip(plan.records, ids.get("field_record", [])):
             row["id"] = row_id
         _insert(session, FieldRecord, plan.records)
         record_ids = {row["client_uuid"]: row["id"] for row in plan.records}
@@ -188,8 +195,8 @@ def write_plan(session: Session, plan: Plan, ctx: Context, actor: str, at: datet
                         (PendingRegistration, plan.registrations), (OfficeAlert, plan.alerts)):
         _insert(session, model, _strip(rows, record_ids))
     insert_ignoring_duplicates(session, Reading.__table__, plan.registry_readings)
-    review_ids = _write_reviews(session, ctx, record_ids, at)
-    _create_items(session, plan, "sync", at)  # not the device's own act: its feed must show the new work
+    review_ids = _write_reviews(session, ctx, record_ids, at, ids.get("review_item", []))
+    _create_items(session, plan, "sync", at, ids.get("work_item", []))  # not the device's own act: its feed must show the new work
     _insert(session, WorkEvent, plan.events)
     ctx.writer.flush(session)
     return record_ids, review_ids
@@ -199,7 +206,8 @@ def _value(v) -> dict:
     return {} if v is MISSING else {"value": v}
 
 
-def _write_reviews(session: Session, ctx: Context, record_ids: dict[str, int], at: datetime) -> dict:
+def _write_reviews(session: Session, ctx: Context, record_ids: dict[str, int], at: datetime,
+                   reserved: list[int]) -> dict:
     new = [r for r in ctx.reviews if r.review_id is None]
     rows = []
     for r in new:
@@ -218,7 +226,7 @@ def _write_reviews(session: Session, ctx: Context, record_ids: dict[str, int], a
         return {}
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        for row, row_id in zip(rows, next_ids(connection, ReviewItem.__table__, len(rows))):
+        for row, row_id in zip(rows, reserved):
             row["id"] = row_id
         _insert(session, ReviewItem, rows)
         return {(r.client_uuid, row["correction_index"]): row["id"] for row, r in zip(rows, new)}
@@ -229,8 +237,9 @@ def _write_reviews(session: Session, ctx: Context, record_ids: dict[str, int], a
     return {(by_key[(rec, idx)].client_uuid, idx): i for i, rec, idx in found if (rec, idx) in by_key}
 
 
-def _create_items(session: Session, plan: Plan, actor: str, at: datetime) -> None:
-    """New work (follow-ups, urgent reconnections, inspections), never a second open item of a kind."""
+def _create_items(session: Session, plan: Plan, actor: str, at: datetime, reserved: list[int]) -> None:
+    """New work (follow-ups, urgent reconnections, inspections), never a second open item of a kind.
+    `reserved`: ids taken for every planned item (PostgreSQL); those of items already open go unused."""
     if not plan.new_items:
         return
     keys = {row["open_key"] for row in plan.new_items}
@@ -243,7 +252,7 @@ def _create_items(session: Session, plan: Plan, actor: str, at: datetime) -> Non
     clean = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        for row, row_id in zip(clean, next_ids(connection, WorkItem.__table__, len(clean))):
+        for row, row_id in zip(clean, reserved):
             row["id"] = row_id
         _insert(session, WorkItem, clean)
         ids = {row["open_key"]: row["id"] for row in clean}
