@@ -71,7 +71,8 @@ class RowWriter:
             self.log += change_rows(entity, row.id, row.version, diffs, source, ref, self.at)
         return True
 
-    def flush(self, session: Session) -> None:
+    def pending(self) -> list[tuple[Table, tuple[str, ...], list[Row]]]:
+        """The UPDATEs still to make: (table, fields, rows)."""
         groups: dict[tuple[str, tuple[str, ...]], list[Row]] = defaultdict(list)
         by_entity: dict[str, list[Row]] = defaultdict(list)
         for row in self.rows.values():
@@ -86,16 +87,17 @@ class RowWriter:
             else:
                 for r in rows:
                     groups[(entity, tuple(sorted(r.changed)))].append(r)
-        for (entity, names), rows in groups.items():
-            table = TABLES[entity]
-            if session.get_bind().dialect.name == "postgresql" and len(rows) > 1:
-                updated = _unnest_update(session, table, names, rows, self.at)
-                if updated is not None:
-                    if updated != len(rows):
-                        raise StaleRow(f"{len(rows) - updated} {entity} row(s) changed while the upload was merged")
-                    for r in rows:
-                        r.read_version, r.changed = r.version, set()
-                    continue
+        return [(TABLES[entity], names, rows) for (entity, names), rows in groups.items()]
+
+    def settle(self) -> None:
+        """The pending updates and change-log rows are written."""
+        for row in self.rows.values():
+            row.read_version, row.changed = row.version, set()
+        self.log = []
+
+    def flush(self, session: Session) -> None:
+        """Write the pending updates and change-log rows (the portable path; PostgreSQL uses pg_writes)."""
+        for table, names, rows in self.pending():
             stmt = (update(table).where(and_(table.c.id == bindparam("b_id"),
                                              table.c.version == bindparam("b_read_version")))
                     .values({**{n: bindparam(f"b_{n}") for n in names}, "version": bindparam("b_version"),
@@ -104,42 +106,7 @@ class RowWriter:
                        "b_updated_at": self.at, **{f"b_{n}": r.values[n] for n in names}} for r in rows]
             result = session.connection().execute(stmt, params)
             if result.rowcount not in (-1, len(rows)):
-                raise StaleRow(f"{len(rows) - result.rowcount} {entity} row(s) changed while the upload was merged")
-            for r in rows:
-                r.read_version, r.changed = r.version, set()
-        if self.log:  # Core, not the ORM's bulk path, which splits rows by their None values
-            from .writes import bulk_insert
-
-            bulk_insert(session.connection(), ChangeLog.__table__, self.log)
-            self.log = []
-
-
-def _unnest_update(session: Session, table: Table, names: tuple[str, ...], rows: list[Row], at) -> int | None:
-    """One UPDATE ... FROM unnest(...) for all rows on PostgreSQL; None if a column type does not fit."""
-    import json
-
-    from sqlalchemy import JSON, text
-
-    from .writes import _pg_array
-
-    types = [_pg_array(table.c[n]) for n in names]
-    if any(t is None for t in types):
-        return None
-    params = {"ids": [r.id for r in rows], "reads": [r.read_version for r in rows],
-              "versions": [r.version for r in rows]}
-    for i, n in enumerate(names):
-        values = [r.values[n] for r in rows]
-        if isinstance(table.c[n].type, JSON):
-            values = [None if v is None else json.dumps(v, default=str) for v in values]
-        params[f"p{i}"] = values
-    quote = session.get_bind().dialect.identifier_preparer.quote
-    sets = ", ".join(f"{quote(n)} = {t[1].format(f'u.c{i}')}" for i, (n, t) in enumerate(zip(names, types)))
-    arrays = ", ".join(["CAST(:ids AS integer[])", "CAST(:reads AS integer[])", "CAST(:versions AS integer[])"]
-                       + [f"CAST(:p{i} AS {t[0]})" for i, t in enumerate(types)])
-    aliases = ", ".join(["id", "read_version", "new_version"] + [f"c{i}" for i in range(len(names))])
-    params["at"] = at
-    result = session.connection().execute(text(
-        f"UPDATE {table.name} SET {sets}, version = u.new_version, updated_at = :at "
-        f"FROM unnest({arrays}) AS u({aliases}) "
-        f"WHERE {table.name}.id = u.id AND {table.name}.version = u.read_version"), params)
-    return result.rowcount
+                raise StaleRow(f"{len(rows) - result.rowcount} {table.name} row(s) changed while the upload was merged")
+        if self.log:
+            session.connection().execute(ChangeLog.__table__.insert(), self.log)
+        self.settle()

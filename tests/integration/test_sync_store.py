@@ -57,6 +57,37 @@ def test_when_the_batched_write_fails_each_record_is_stored_on_its_own(session, 
     assert count(session, FieldRecord) == 3 and count(session, FieldReading) == 3
 
 
+def test_a_row_that_moved_after_the_batch_read_it_stops_the_batch_and_each_record_is_redone(session, crew_day,
+                                                                                             monkeypatch):
+    from sqlalchemy import update
+
+    from field_api.models import WorkEvent
+
+    real_load, real_write, batches = upload_module.load_context, upload_module.write_plan, []
+    target = crew_day["items"][0]
+
+    def load_then_move(session_, *args):
+        ctx = real_load(session_, *args)
+        if not batches:  # someone bypassing the locks bumps the item after the batch read it
+            session_.execute(update(WorkItem).where(WorkItem.id == target.id).values(version=WorkItem.version + 5))
+        return ctx
+
+    def write(session_, plan, *args):
+        batches.append(len(plan.records))
+        return real_write(session_, plan, *args)
+
+    monkeypatch.setattr(upload_module, "load_context", load_then_move)
+    monkeypatch.setattr(upload_module, "write_plan", write)
+    records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:3], 1)]
+    result = upload(session, crew_day, records)
+    assert batches == [3, 1, 1, 1]  # the version guard stopped the batch; its savepoint undid all of it
+    assert [r["status"] for r in result["results"]] == ["accepted"] * 3
+    session.expire_all()
+    assert session.get(WorkItem, target.id).status == "done"
+    assert count(session, FieldRecord) == 3 and count(session, FieldReading) == 3
+    assert count(session, WorkEvent, WorkEvent.kind == "status_changed", WorkEvent.actor.like("device-%")) == 3
+
+
 def test_a_record_that_cannot_be_stored_is_answered_retry_and_stored_on_a_later_send(session, crew_day, monkeypatch):
     real = upload_module.apply_effects
 
