@@ -20,7 +20,7 @@ from sync.merge import MISSING, Conflict, ConflictKind, RegistryRow
 from sync.outcomes import CORRECTABLE_FIELDS
 from sync.records import Correction, UploadRecord
 
-from .ownership import owned_items
+from .ownership import owned_by
 from .rows import RowWriter
 
 ITEM_FIELDS = ("type", "subtype", "status", "status_reason", "account_id", "premise_id", "assigned_crew_id",
@@ -107,25 +107,26 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
                  at: datetime) -> Context:
     writer = RowWriter(at)
     stored = _stored(session, uuids)
-    item_ids = {r.work_item_id for r in records}
-    owned = owned_items(session, crew_id, item_ids)
+    item_ids = {int(r.work_item_id) for r in records}
     land_use, accounts = {}, set()
-    rows = session.connection().execute(
+    rows = session.connection().execute(  # the crew's items among them, locked
         select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS], Premise.land_use)
         .outerjoin(Premise, WorkItem.premise_id == Premise.id)
-        .where(among(session, WorkItem.id, owned)).order_by(WorkItem.id)
-        .with_for_update(of=WorkItem)).all()
+        .where(among(session, WorkItem.id, item_ids), owned_by(crew_id)).order_by(WorkItem.id)
+        .with_for_update(of=WorkItem)).all() if crew_id is not None and item_ids else []
+    owned = {row.id for row in rows}
     for row in rows:
         values = {f: getattr(row, f) for f in ITEM_FIELDS}
         writer.add("work_item", row.id, row.version, values)
         land_use[values["premise_id"]] = row.land_use
         if values["account_id"] is not None:
             accounts.add(values["account_id"])
-    wanted: dict[str, set[int]] = {"premise": set(), "account": set(accounts), "meter": set()}
+    corrected: dict[str, set[int]] = {"premise": set(), "account": set(), "meter": set()}
     for record in records:
         for c in record.corrections:
-            if c.entity in wanted and isinstance(c.entity_id, int):
-                wanted[c.entity].add(c.entity_id)
+            if c.entity in corrected and isinstance(c.entity_id, int):
+                corrected[c.entity].add(c.entity_id)
+    wanted = {entity: ids | (accounts if entity == "account" else set()) for entity, ids in corrected.items()}
     for entity, ids in wanted.items():
         _load_rows(session, writer, entity, ids)
     serials = {r.meter_serial.strip() for rec in records for r in rec.readings}
@@ -139,7 +140,7 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
             if serial in serials:
                 meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, stored, owned, land_use, has_meter, meter_ids)
-    ctx.reviews = _open_reviews(session, writer, wanted)
+    ctx.reviews = _open_reviews(session, writer, corrected)  # only a correction re-merges a review
     return ctx
 
 

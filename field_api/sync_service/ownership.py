@@ -17,17 +17,11 @@ from field_api.models import Batch, PlanStop, WorkItem
 from field_api.work.items import change_status
 
 
-def owned_items(session: Session, crew_id: int | None, item_ids: Iterable[int]) -> set[int]:
-    ids = sorted({int(i) for i in item_ids})
-    if crew_id is None or not ids:
-        return set()
+def owned_by(crew_id: int):
+    """The condition on WorkItem that the item is the crew's (see the module docstring)."""
     in_batches = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
                   .where(Batch.crew_id == crew_id))
-    from .loading import among
-
-    return set(session.connection().execute(select(WorkItem.id).where(
-        among(session, WorkItem.id, ids), or_(WorkItem.assigned_crew_id == crew_id,
-                                              WorkItem.id.in_(in_batches)))).scalars())
+    return or_(WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches))
 
 
 def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterable[int], actor: str) -> list[int]:
@@ -35,13 +29,17 @@ def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterabl
     ids = sorted({int(i) for i in item_ids})
     if crew_id is None or not ids:
         return []
-    moved = []
-    set_source(session, "system", actor)
     from .loading import among
 
-    for item in session.scalars(select(WorkItem).where(
-            among(session, WorkItem.id, ids), WorkItem.assigned_crew_id == crew_id,
-            WorkItem.status.in_(("pending", "planned"))).order_by(WorkItem.id).with_for_update()):
+    waiting = session.connection().execute(select(WorkItem.id).where(  # mostly none: a cheap Core query first
+        among(session, WorkItem.id, ids), WorkItem.assigned_crew_id == crew_id,
+        WorkItem.status.in_(("pending", "planned"))).order_by(WorkItem.id).with_for_update()).scalars().all()
+    if not waiting:
+        return []
+    moved = []
+    set_source(session, "system", actor)
+    for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(waiting), WorkItem.status.in_(
+            ("pending", "planned"))).order_by(WorkItem.id)):
         if item.status == "pending":
             change_status(session, item, "planned", actor, "entregado al dispositivo")
         change_status(session, item, "dispatched", actor, "entregado al dispositivo")
