@@ -8,10 +8,10 @@ end of the statement, so a photo row may name a record inserted beside it.
 """
 from __future__ import annotations
 
-import json
-from datetime import date, datetime, time
+from datetime import datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
@@ -114,14 +114,9 @@ def _defaulted(table: Table, name: str, row: dict):
     return default.arg if default.is_scalar else default.arg(None)
 
 
-def _json_value(value):
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} cannot travel as JSON to PostgreSQL")
-
-
 def _dumps(rows: list[dict]) -> str:
-    return json.dumps(rows, default=_json_value, allow_nan=False, separators=(",", ":"))
+    """JSON for PostgreSQL: orjson writes datetimes as ISO 8601 with their offset, in C."""
+    return orjson.dumps(rows).decode()
 
 
 def _dialect():

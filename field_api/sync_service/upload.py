@@ -72,9 +72,9 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
         lock = lock.add_columns(func.set_config("plan_cache_mode", "force_custom_plan", True))
     session.execute(lock)
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
-    upload_id = session.scalar(insert(SyncUpload).returning(SyncUpload.id), [{
+    upload_id = session.connection().execute(insert(SyncUpload.__table__).returning(SyncUpload.id), {
         "device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
-        "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}])
+        "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}).scalar_one()
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
     dispatch_on_contact(session, crew_id, [i.record.work_item_id for i in incoming if i.record], who.actor)
     policy = get_policy(session)
