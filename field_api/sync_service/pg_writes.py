@@ -28,8 +28,11 @@ from .rows import Row, StaleRow
 
 def write_plan_pg(session: Session, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, dict]:
     """As `writes.write_plan`: record ids by client UUID, review ids by (client UUID, correction index)."""
-    connection = session.connection()
-    cursor = connection.connection.driver_connection.cursor()
+    with session.connection().connection.driver_connection.cursor() as cursor:
+        return _write_plan(cursor, plan, ctx, at)
+
+
+def _write_plan(cursor, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, dict]:
     new_reviews = [r for r in ctx.reviews if r.review_id is None]
     ids, taken = _reserve(cursor, {"field_record": len(plan.records), "review_item": len(new_reviews),
                                    "work_item": len(plan.new_items)}, {row["open_key"] for row in plan.new_items})

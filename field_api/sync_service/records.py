@@ -23,15 +23,46 @@ class Incoming:
     uuid: str | None
     record: UploadRecord | None
     problems: list[Problem]
+    payload: dict | None = None  # what is stored of `raw`, when it differs (NUL characters replaced)
+
+    @property
+    def stored_payload(self):
+        return self.raw if self.payload is None else self.payload
+
+
+NUL_PROBLEM = Problem("", "text.nul", "El registro contiene el carácter NUL (\\u0000), que no se puede guardar "
+                                      "como texto; quítelo y envíe el registro con un client_uuid nuevo")
 
 
 def parse(raw: dict, sent_at: datetime) -> Incoming:
     uuid = normalise_uuid(raw.get("client_uuid")) if isinstance(raw, dict) else None
+    if _has_nul(raw):  # PostgreSQL text cannot hold it: reject for good rather than fail on every retry
+        return Incoming(raw, uuid, None, [NUL_PROBLEM], payload=_without_nul(raw))
     try:
         data = _SCHEMA.load(raw)
     except ValidationError as err:
         return Incoming(raw, uuid, None, schema_problems(err.messages))
     return Incoming(raw, uuid, _SCHEMA.to_record(data, sent_at), [])
+
+
+def _has_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(v) for v in value]
+    return value
 
 
 def schema_problems(messages, prefix: str = "") -> list[Problem]:
@@ -63,7 +94,7 @@ def record_row(inc: Incoming, *, status: str, fingerprint: str, message: str | N
         "client_uuid": inc.uuid, "device_id": device_id, "upload_id": upload_id, "status": status,
         "fingerprint": fingerprint, "message": message, "problems": problem_dicts(problems) or None,
         "device_sent_at": utc(sent_at), "received_at": received_at, "clock_offset_s": offset.total_seconds(),
-        "item_status_at_receipt": item_status, "payload": raw,
+        "item_status_at_receipt": item_status, "payload": inc.stored_payload,
         "work_item_id": None, "outcome": None, "captured_at": None, "captured_at_server": None,
         "gps_lon": None, "gps_lat": None, "gps_accuracy_m": None,
     }

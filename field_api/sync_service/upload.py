@@ -235,4 +235,4 @@ def _duplicate(inc: Incoming, stored: Stored) -> dict:
 
 def _variant(who: Uploader, inc: Incoming, fp: str) -> dict:
     return {"client_uuid": inc.uuid, "device_id": who.device_id, "upload_id": who.upload_id, "fingerprint": fp,
-            "received_at": who.received_at, "payload": inc.raw}
+            "received_at": who.received_at, "payload": inc.stored_payload}

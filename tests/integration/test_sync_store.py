@@ -156,3 +156,15 @@ def test_device_status_counts_records_open_conflicts_and_the_last_offset(session
     status = device_status(session, [crew_day["device"].id])[crew_day["device"].id]
     assert (status["records_received"], status["conflicts_open"]) == (1, 1)
     assert status["clock_offset_s"] == 602.0
+
+
+def test_a_record_with_a_nul_character_is_rejected_for_good_and_the_others_are_stored(session, crew_day):
+    records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:2], 1)]
+    records[0]["readings"][0]["meter_serial"] = "M-0\x00"
+    result = upload(session, crew_day, records)["results"]
+    assert [r["status"] for r in result] == ["rejected", "accepted"]
+    assert not result[0].get("retry") and "NUL" in result[0]["message"]
+    assert count(session, FieldRecord) == 2  # the rejected record is kept, with its reason
+    stored = session.scalar(select(FieldRecord.payload).where(FieldRecord.client_uuid == uid(1)))
+    assert stored["readings"][0]["meter_serial"] == "M-0\ufffd"  # NUL shown as the replacement character
+    assert [r["status"] for r in upload(session, crew_day, records)["results"]] == ["duplicate", "duplicate"]
