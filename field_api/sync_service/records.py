@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 
+from field_api.nul import holds_nul, without_nul
 from schemas.sync import MAX_ID, RecordSchema
 from sync.idempotency import normalise_uuid
 from sync.problems import Problem
@@ -36,33 +37,13 @@ NUL_PROBLEM = Problem("", "text.nul", "El registro contiene el carácter NUL (\\
 
 def parse(raw: dict, sent_at: datetime) -> Incoming:
     uuid = normalise_uuid(raw.get("client_uuid")) if isinstance(raw, dict) else None
-    if _has_nul(raw):  # PostgreSQL text cannot hold it: reject for good rather than fail on every retry
-        return Incoming(raw, uuid, None, [NUL_PROBLEM], payload=_without_nul(raw))
+    if holds_nul(raw):  # PostgreSQL text cannot hold it: reject for good rather than fail on every retry
+        return Incoming(raw, uuid, None, [NUL_PROBLEM], payload=without_nul(raw))
     try:
         data = _SCHEMA.load(raw)
     except ValidationError as err:
         return Incoming(raw, uuid, None, schema_problems(err.messages))
     return Incoming(raw, uuid, _SCHEMA.to_record(data, sent_at), [])
-
-
-def _has_nul(value) -> bool:
-    if isinstance(value, str):
-        return "\x00" in value
-    if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_nul(v) for v in value)
-    return False
-
-
-def _without_nul(value):
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, dict):
-        return {_without_nul(k): _without_nul(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_without_nul(v) for v in value]
-    return value
 
 
 def schema_problems(messages, prefix: str = "") -> list[Problem]:

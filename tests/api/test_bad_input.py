@@ -36,3 +36,16 @@ def test_unknown_ids_get_404_naming_the_id(client, url):
 
 def test_non_numeric_id_is_404_not_500(client):
     assert client.get("/api/v1/accounts/abc").status_code == 404
+
+
+@pytest.mark.parametrize("method,url,body", [
+    ("post", "/api/v1/auth/login", {"username": "ana\x00", "password": "x"}),
+    ("get", "/api/v1/accounts?holder=Mar%00ia", None),
+    ("post", "/api/v1/users", {"username": "nuevo\x00", "password": "una clave larga 123", "role": "viewer"}),
+])
+def test_text_with_a_nul_character_is_422_not_500(app, tokens, method, url, body):
+    from tests.api.conftest import as_role
+
+    response = getattr(as_role(app, tokens, "admin"), method)(url, json=body)
+    assert response.status_code == 422
+    assert "NUL" in str(response.get_json()["errors"]) and response.get_json()["code"] == 422

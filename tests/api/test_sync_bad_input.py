@@ -25,6 +25,7 @@ def results(field_day, records, client="cutter"):
     ({"corrections": [{"entity": "account", "entity_id": 1, "field": "protected", "seen": True, "new": False}]},
      "corrections.0", "correction.not_allowed"),
     ({"work_item_id": 2**40}, "work_item_id", "schema.invalid"),
+    ({"readings": [{"meter_serial": "M-0\x00", "value_m3": 1}]}, "", "text.nul"),  # PostgreSQL cannot store it
 ])
 def test_one_bad_record_is_rejected_with_its_reason_and_the_good_ones_go_on(field_day, change, field, code):
     good = cut(field_day["cuts"][0].id, 1)
