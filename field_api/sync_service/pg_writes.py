@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Table
+from sqlalchemy.dialects.postgresql import psycopg as pg_dialect
 from sqlalchemy.orm import Session
 
 from field_api.models import (
@@ -61,6 +62,8 @@ def _write_plan(cursor, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, d
     return record_ids, review_ids
 
 
+_DIALECT = pg_dialect.dialect()  # to spell column types in json_to_recordset
+
 # The foreign-key checks of the write statement keep cached (generic) plans once the statistics say
 # field_record is this big: a generic plan made while it was nearly empty would scan it whole on every
 # check for as long as the plan lives. Below it, each check is planned for the table as it is.
@@ -87,11 +90,11 @@ def _write(cursor, inserts, updates: list[tuple[Table, tuple[str, ...], list[Row
         if not rows:
             continue
         table = model.__table__
-        names = _columns(table, rows)
-        quoted = ", ".join(f'"{c}"' for c in names)
+        rows = _with_defaults(table, rows)
+        quoted = ", ".join(f'"{c}"' for c in rows[0])
         parts.append(f'i{n} AS (INSERT INTO "{table.name}" ({quoted}) SELECT {quoted} '
                      f'FROM json_populate_recordset(NULL::"{table.name}", %s::json){suffix})')
-        params.append(_dumps([{c: _defaulted(table, c, row) for c in names} for row in rows]))
+        params.append(_dumps(rows))
     for n, (table, names, rows) in enumerate(updates):
         types = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=_DIALECT)}' for c in names)
         sets = ", ".join(f'"{c}" = u."{c}"' for c in names)
@@ -110,30 +113,18 @@ def _write(cursor, inserts, updates: list[tuple[Table, tuple[str, ...], list[Row
             raise StaleRow(f"{len(rows) - n} {table.name} row(s) changed while the upload was merged")
 
 
-def _columns(table: Table, rows: list[dict]) -> list[str]:
-    """The columns the rows give, and those with a Python-side default (the database has none)."""
-    names = list(rows[0])
+def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:
+    """The rows, each with the columns that have a Python-side default (the database has none) and
+    that the rows leave out; all rows must give the same columns."""
     if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError(f"rows for {table.name} do not all have the same columns")
-    return names + [c.name for c in table.columns if c.name not in rows[0] and c.default is not None]
-
-
-def _defaulted(table: Table, name: str, row: dict):
-    if name in row:
-        return row[name]
-    default = table.c[name].default
-    return default.arg if default.is_scalar else default.arg(None)
+    missing = [c for c in table.columns if c.name not in rows[0] and c.default is not None]
+    if not missing:  # the usual case: the rows go as they are
+        return rows
+    return [{**row, **{c.name: c.default.arg if c.default.is_scalar else c.default.arg(None) for c in missing}}
+            for row in rows]
 
 
 def _dumps(rows: list[dict]) -> str:
     """JSON for PostgreSQL: orjson writes datetimes as ISO 8601 with their offset, in C."""
     return orjson.dumps(rows).decode()
-
-
-def _dialect():
-    from sqlalchemy.dialects import postgresql
-
-    return postgresql.psycopg.dialect()
-
-
-_DIALECT = _dialect()

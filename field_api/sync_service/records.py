@@ -24,11 +24,11 @@ class Incoming:
     uuid: str | None
     record: UploadRecord | None
     problems: list[Problem]
-    payload: dict | None = None  # what is stored of `raw`, when it differs (NUL characters replaced)
 
     @property
     def stored_payload(self):
-        return self.raw if self.payload is None else self.payload
+        """What is stored of `raw`: itself, or, for a record refused for NUL, with U+FFFD in its place."""
+        return without_nul(self.raw) if NUL_PROBLEM in self.problems else self.raw
 
 
 NUL_PROBLEM = Problem("", "text.nul", "El registro contiene el carácter NUL (\\u0000), que no se puede guardar "
@@ -38,7 +38,7 @@ NUL_PROBLEM = Problem("", "text.nul", "El registro contiene el carácter NUL (\\
 def parse(raw: dict, sent_at: datetime) -> Incoming:
     uuid = normalise_uuid(raw.get("client_uuid")) if isinstance(raw, dict) else None
     if holds_nul(raw):  # PostgreSQL text cannot hold it: reject for good rather than fail on every retry
-        return Incoming(raw, uuid, None, [NUL_PROBLEM], payload=without_nul(raw))
+        return Incoming(raw, uuid, None, [NUL_PROBLEM])
     try:
         data = _SCHEMA.load(raw)
     except ValidationError as err:
