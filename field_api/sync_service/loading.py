@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import any_, bindparam, select, tuple_
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import bindparam, select, tuple_
 from sqlalchemy.orm import Session
 
 from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem, WorkItem
@@ -21,6 +20,7 @@ from sync.outcomes import CORRECTABLE_FIELDS
 from sync.records import Correction, UploadRecord
 
 from .ownership import owned_by
+from .prebuilt import in_list, list_param, prebuilt
 from .rows import RowWriter
 
 ITEM_FIELDS = ("type", "subtype", "status", "status_reason", "account_id", "premise_id", "assigned_crew_id",
@@ -94,13 +94,38 @@ class _Snapshot(Mapping):
         return sum(1 for _ in self)
 
 
-def among(session: Session, column, values: Iterable):
-    """`column IN values`; on PostgreSQL `column = ANY(array)`, one parameter however many values
-    (no statement text to expand per call, and one plan for any count)."""
-    values = sorted(set(values))
-    if session.get_bind().dialect.name == "postgresql":
-        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
-    return column.in_(values)
+@prebuilt
+def _items(dialect: str):
+    """The crew's work items among :ids, with their premise's land use, locked."""
+    return (select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS], Premise.land_use)
+            .outerjoin(Premise, WorkItem.premise_id == Premise.id)
+            .where(in_list(WorkItem.id, "ids", dialect), owned_by(bindparam("crew_id")))
+            .order_by(WorkItem.id).with_for_update(of=WorkItem))
+
+
+@prebuilt
+def _meters(dialect: str):
+    """The meters of :accounts and the meters with a serial among :serials."""
+    return select(Meter.id, Meter.serial, Meter.account_id).where(
+        in_list(Meter.account_id, "accounts", dialect) | in_list(Meter.serial, "serials", dialect))
+
+
+@prebuilt
+def _stored_records(dialect: str):
+    """The stored records of the client UUIDs :uuids."""
+    return select(FieldRecord.id, FieldRecord.client_uuid, FieldRecord.fingerprint, FieldRecord.status,
+                  FieldRecord.received_at, FieldRecord.device_id, FieldRecord.work_item_id, FieldRecord.message,
+                  FieldRecord.problems).where(in_list(FieldRecord.client_uuid, "uuids", dialect))
+
+
+def _registry_rows(entity: str):
+    model = ENTITY_COLUMNS[entity]
+    names = tuple(CORRECTABLE_FIELDS[entity]) + EXTRA_FIELDS.get(entity, ())
+    return names, prebuilt(lambda dialect: select(model.id, model.version, *[getattr(model, n) for n in names])
+                           .where(in_list(model.id, "ids", dialect)).order_by(model.id).with_for_update())
+
+
+_REGISTRY_ROWS = {entity: _registry_rows(entity) for entity in ENTITY_COLUMNS}
 
 
 def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
@@ -109,11 +134,8 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
     stored = _stored(session, uuids)
     item_ids = {int(r.work_item_id) for r in records}
     land_use, accounts = {}, set()
-    rows = session.connection().execute(  # the crew's items among them, locked
-        select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS], Premise.land_use)
-        .outerjoin(Premise, WorkItem.premise_id == Premise.id)
-        .where(among(session, WorkItem.id, item_ids), owned_by(crew_id)).order_by(WorkItem.id)
-        .with_for_update(of=WorkItem)).all() if crew_id is not None and item_ids else []
+    rows = session.connection().execute(_items(session), {"ids": list_param(item_ids), "crew_id": crew_id}).all() \
+        if crew_id is not None and item_ids else []
     owned = {row.id for row in rows}
     for row in rows:
         values = {f: getattr(row, f) for f in ITEM_FIELDS}
@@ -133,8 +155,7 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
     has_meter, meter_ids = set(), {}
     if accounts or serials:  # one query for both: the accounts with a meter, the meters read by serial
         for meter_id, serial, account_id in session.connection().execute(
-                select(Meter.id, Meter.serial, Meter.account_id).where(
-                    among(session, Meter.account_id, accounts) | among(session, Meter.serial, serials))):
+                _meters(session), {"accounts": list_param(accounts), "serials": list_param(serials)}):
             if account_id in accounts:
                 has_meter.add(account_id)
             if serial in serials:
@@ -149,10 +170,7 @@ def _stored(session: Session, uuids: Iterable[str]) -> dict[str, Stored]:
     uuids = set(uuids)
     if not uuids:
         return out
-    rows = session.connection().execute(
-        select(FieldRecord.id, FieldRecord.client_uuid, FieldRecord.fingerprint, FieldRecord.status,
-               FieldRecord.received_at, FieldRecord.device_id, FieldRecord.work_item_id, FieldRecord.message,
-               FieldRecord.problems).where(among(session, FieldRecord.client_uuid, uuids)))
+    rows = session.connection().execute(_stored_records(session), {"uuids": list_param(uuids)})
     for r in rows:
         out[r.client_uuid] = Stored(r.id, r.device_id, r.work_item_id,
                                     PreviousResult(r.client_uuid, r.fingerprint, r.status, received_at=r.received_at),
@@ -163,11 +181,8 @@ def _stored(session: Session, uuids: Iterable[str]) -> dict[str, Stored]:
 def _load_rows(session: Session, writer: RowWriter, entity: str, ids: set[int]) -> None:
     if not ids:
         return
-    model = ENTITY_COLUMNS[entity]
-    names = tuple(CORRECTABLE_FIELDS[entity]) + EXTRA_FIELDS.get(entity, ())
-    rows = session.connection().execute(select(model.id, model.version, *[getattr(model, n) for n in names])
-                                        .where(among(session, model.id, ids)).order_by(model.id)
-                                        .with_for_update()).all()
+    names, statement = _REGISTRY_ROWS[entity]
+    rows = session.connection().execute(statement(session), {"ids": list_param(ids)}).all()
     for row in rows:
         writer.add(entity, row.id, row.version, {n: getattr(row, n) for n in names})
 

@@ -9,19 +9,31 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
 from field_api.models import Batch, PlanStop, WorkItem
 from field_api.work.items import change_status
 
+from .prebuilt import in_list, prebuilt
 
-def owned_by(crew_id: int):
-    """The condition on WorkItem that the item is the crew's (see the module docstring)."""
+
+def owned_by(crew_id):
+    """The condition on WorkItem that the item is the crew's (see the module docstring); `crew_id`
+    is a value or a bound parameter."""
     in_batches = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
                   .where(Batch.crew_id == crew_id))
     return or_(WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches))
+
+
+@prebuilt
+def _waiting(dialect: str):
+    """The crew's items among :ids still pending or planned, locked."""
+    return (select(WorkItem.id).where(in_list(WorkItem.id, "ids", dialect),
+                                      WorkItem.assigned_crew_id == bindparam("crew_id"),
+                                      WorkItem.status.in_(("pending", "planned")))
+            .order_by(WorkItem.id).with_for_update())
 
 
 def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterable[int], actor: str) -> list[int]:
@@ -29,11 +41,8 @@ def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterabl
     ids = sorted({int(i) for i in item_ids})
     if crew_id is None or not ids:
         return []
-    from .loading import among
-
-    waiting = session.connection().execute(select(WorkItem.id).where(  # mostly none: a cheap Core query first
-        among(session, WorkItem.id, ids), WorkItem.assigned_crew_id == crew_id,
-        WorkItem.status.in_(("pending", "planned"))).order_by(WorkItem.id).with_for_update()).scalars().all()
+    # mostly none: a cheap Core query first
+    waiting = session.connection().execute(_waiting(session), {"ids": ids, "crew_id": crew_id}).scalars().all()
     if not waiting:
         return []
     moved = []

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from field_api.models import Device, ReviewItem, SyncUpload
@@ -27,8 +27,9 @@ from sync.merge import Applied, Conflict, remerge, row_key
 from sync.process import RecordStatus, process_record
 
 from .effects import Plan, apply_effects, utc
-from .loading import Context, OpenReview, Stored, among, load_context
+from .loading import Context, OpenReview, Stored, load_context
 from .ownership import dispatch_on_contact
+from .prebuilt import in_list, list_param, prebuilt
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
 from .status import missing_photos
 from .writes import write_plan
@@ -56,23 +57,41 @@ class Uploader:
         return clock_offset(self.received_at, self.sent_at)
 
 
-def process_upload(session: Session, device_id: int, crew_id: int | None, sent_at: datetime, raw_records: list,
-                   zone: str, received_at: datetime | None = None) -> dict:
-    """Process and store an upload in the session's transaction (the caller commits)."""
-    received_at = (received_at or utcnow()).astimezone(timezone.utc)  # SQLite keeps no offset: store UTC
-    incoming = [parse(raw, sent_at) for raw in raw_records]
-    # One upload per device at a time: a retry racing its own first attempt waits, then sees duplicates.
-    lock = select(Device.id).where(Device.id == device_id).with_for_update()
-    if session.get_bind().dialect.name == "postgresql":
+@prebuilt
+def _device_lock(dialect: str):
+    """Lock the device :device_id: one upload per device at a time (a retry racing its own first
+    attempt waits, then sees duplicates)."""
+    lock = select(Device.id).where(Device.id == bindparam("device_id")).with_for_update()
+    if dialect == "postgresql":
         # The driver prepares repeated statements, and PostgreSQL may then keep one generic plan for
         # good. Made while field_record (or premise, meter...) was small, that plan is a sequential
         # scan, and it stays one as the table grows: each lookup by client UUID got slower with every
         # upload. Plan every statement of this transaction for its actual arguments and table sizes
         # (set in the same round trip as the lock).
         lock = lock.add_columns(func.set_config("plan_cache_mode", "force_custom_plan", True))
-    session.execute(lock)
+    return lock
+
+
+_INSERT_UPLOAD = insert(SyncUpload.__table__).returning(SyncUpload.id)
+_UPLOAD_COUNTS = (update(SyncUpload.__table__).where(SyncUpload.id == bindparam("upload_id"))
+                  .values(counts=bindparam("counts")))
+
+
+@prebuilt
+def _reviews_of(dialect: str):
+    """The review items of the records :record_ids."""
+    return (select(ReviewItem.id, ReviewItem.record_id).where(in_list(ReviewItem.record_id, "record_ids", dialect))
+            .order_by(ReviewItem.id))
+
+
+def process_upload(session: Session, device_id: int, crew_id: int | None, sent_at: datetime, raw_records: list,
+                   zone: str, received_at: datetime | None = None) -> dict:
+    """Process and store an upload in the session's transaction (the caller commits)."""
+    received_at = (received_at or utcnow()).astimezone(timezone.utc)  # SQLite keeps no offset: store UTC
+    incoming = [parse(raw, sent_at) for raw in raw_records]
+    session.connection().execute(_device_lock(session), {"device_id": device_id})
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
-    upload_id = session.connection().execute(insert(SyncUpload.__table__).returning(SyncUpload.id), {
+    upload_id = session.connection().execute(_INSERT_UPLOAD, {
         "device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
         "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}).scalar_one()
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
@@ -98,7 +117,7 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    session.execute(update(SyncUpload).where(SyncUpload.id == upload_id).values(counts=counts))
+    session.connection().execute(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts})
     return {"received_at": received_at, "clock_offset_s": who.offset.total_seconds(),
             "clock_suspect": clock_is_suspect(who.offset), "results": results,
             "missing_photos": missing_photos(session, device_id)}
@@ -113,8 +132,8 @@ def _run(session: Session, who: Uploader, rules, incoming: list[Incoming]) -> li
     originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     stored_reviews: dict[int, list[int]] = {}
     if originals:  # duplicates answer with the review ids their first record got
-        for review_id, record_id in session.connection().execute(select(ReviewItem.id, ReviewItem.record_id).where(
-                among(session, ReviewItem.record_id, originals)).order_by(ReviewItem.id)):
+        for review_id, record_id in session.connection().execute(_reviews_of(session),
+                                                                 {"record_ids": list_param(originals)}):
             stored_reviews.setdefault(record_id, []).append(review_id)
     for reply in replies:
         key = reply.pop("_record", None)

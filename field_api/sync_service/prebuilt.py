@@ -1,0 +1,41 @@
+"""Statements of the upload path, built once per dialect and run with their values as parameters.
+
+Building a SELECT and its cache key took SQLAlchemy longer than PostgreSQL took to answer it (about
+0.5 of 0.8 ms per statement, `bench/sync.py` profiled); an upload runs a dozen of them.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from sqlalchemy import any_, bindparam
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
+
+
+def in_list(column, name: str, dialect: str):
+    """`column IN :name` for a list parameter. On PostgreSQL `column = ANY(:name)`: one array
+    parameter however many values, so one statement text (and plan) for any count."""
+    if dialect == "postgresql":
+        return column == any_(bindparam(name, type_=ARRAY(column.type)))
+    return column.in_(bindparam(name, expanding=True))
+
+
+def prebuilt(build: Callable[[str], Executable]) -> Callable[[Session], Executable]:
+    """Decorator: `build(dialect_name)` runs once per dialect; the result, given a session, returns
+    the statement for the session's database."""
+    built: dict[str, Executable] = {}
+
+    def statement(session: Session) -> Executable:
+        name = session.get_bind().dialect.name
+        if name not in built:
+            built[name] = build(name)
+        return built[name]
+
+    statement.__doc__ = build.__doc__
+    return statement
+
+
+def list_param(items) -> list:
+    """A list parameter for `in_list`: each value once, in order (rows are then locked in order)."""
+    return sorted(set(items))
