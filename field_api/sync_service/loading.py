@@ -9,8 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Iterator, Mapping
 
-from sqlalchemy import bindparam, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, bindparam, select, tuple_
 
 from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem, WorkItem
 from sync.effects import WorkItemView
@@ -128,13 +127,13 @@ def _registry_rows(entity: str):
 _REGISTRY_ROWS = {entity: _registry_rows(entity) for entity in ENTITY_COLUMNS}
 
 
-def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
+def load_context(conn: Connection, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
                  at: datetime) -> Context:
     writer = RowWriter(at)
-    stored = _stored(session, uuids)
+    stored = _stored(conn, uuids)
     item_ids = {int(r.work_item_id) for r in records}
     land_use, accounts = {}, set()
-    rows = session.connection().execute(_items(session), {"ids": list_param(item_ids), "crew_id": crew_id}).all() \
+    rows = conn.execute(_items(conn), {"ids": list_param(item_ids), "crew_id": crew_id}).all() \
         if crew_id is not None and item_ids else []
     owned = {row.id for row in rows}
     for row in rows:
@@ -150,27 +149,27 @@ def load_context(session: Session, crew_id: int | None, uuids: Iterable[str], re
                 corrected[c.entity].add(c.entity_id)
     wanted = {entity: ids | (accounts if entity == "account" else set()) for entity, ids in corrected.items()}
     for entity, ids in wanted.items():
-        _load_rows(session, writer, entity, ids)
+        _load_rows(conn, writer, entity, ids)
     serials = {r.meter_serial.strip() for rec in records for r in rec.readings}
     has_meter, meter_ids = set(), {}
     if accounts or serials:  # one query for both: the accounts with a meter, the meters read by serial
-        for meter_id, serial, account_id in session.connection().execute(
-                _meters(session), {"accounts": list_param(accounts), "serials": list_param(serials)}):
+        for meter_id, serial, account_id in conn.execute(
+                _meters(conn), {"accounts": list_param(accounts), "serials": list_param(serials)}):
             if account_id in accounts:
                 has_meter.add(account_id)
             if serial in serials:
                 meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, stored, owned, land_use, has_meter, meter_ids)
-    ctx.reviews = _open_reviews(session, writer, corrected)  # only a correction re-merges a review
+    ctx.reviews = _open_reviews(conn, writer, corrected)  # only a correction re-merges a review
     return ctx
 
 
-def _stored(session: Session, uuids: Iterable[str]) -> dict[str, Stored]:
+def _stored(conn: Connection, uuids: Iterable[str]) -> dict[str, Stored]:
     out = {}
     uuids = set(uuids)
     if not uuids:
         return out
-    rows = session.connection().execute(_stored_records(session), {"uuids": list_param(uuids)})
+    rows = conn.execute(_stored_records(conn), {"uuids": list_param(uuids)})
     for r in rows:
         out[r.client_uuid] = Stored(r.id, r.device_id, r.work_item_id,
                                     PreviousResult(r.client_uuid, r.fingerprint, r.status, received_at=r.received_at),
@@ -178,21 +177,21 @@ def _stored(session: Session, uuids: Iterable[str]) -> dict[str, Stored]:
     return out
 
 
-def _load_rows(session: Session, writer: RowWriter, entity: str, ids: set[int]) -> None:
+def _load_rows(conn: Connection, writer: RowWriter, entity: str, ids: set[int]) -> None:
     if not ids:
         return
     names, statement = _REGISTRY_ROWS[entity]
-    rows = session.connection().execute(statement(session), {"ids": list_param(ids)}).all()
+    rows = conn.execute(statement(conn), {"ids": list_param(ids)}).all()
     for row in rows:
         writer.add(entity, row.id, row.version, {n: getattr(row, n) for n in names})
 
 
-def _open_reviews(session: Session, writer: RowWriter, wanted: dict[str, set[int]]) -> list[OpenReview]:
+def _open_reviews(conn: Connection, writer: RowWriter, wanted: dict[str, set[int]]) -> list[OpenReview]:
     keys = [(e, i) for e, ids in wanted.items() for i in sorted(ids)]
     if not keys:
         return []
     t = ReviewItem.__table__
-    rows = session.connection().execute(select(t, FieldRecord.client_uuid)
+    rows = conn.execute(select(t, FieldRecord.client_uuid)
                                         .join(FieldRecord, t.c.record_id == FieldRecord.id)
                                         .where(t.c.status == "open", tuple_(t.c.entity, t.c.entity_id).in_(keys))
                                         .order_by(t.c.id).with_for_update(of=t)).all()

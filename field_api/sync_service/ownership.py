@@ -42,7 +42,8 @@ def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterabl
     if crew_id is None or not ids:
         return []
     # mostly none: a cheap Core query first
-    waiting = session.connection().execute(_waiting(session), {"ids": ids, "crew_id": crew_id}).scalars().all()
+    conn = session.connection()
+    waiting = conn.execute(_waiting(conn), {"ids": ids, "crew_id": crew_id}).scalars().all()
     if not waiting:
         return []
     moved = []

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import any_, bindparam
+from sqlalchemy import Connection, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 
@@ -21,13 +20,13 @@ def in_list(column, name: str, dialect: str):
     return column.in_(bindparam(name, expanding=True))
 
 
-def prebuilt(build: Callable[[str], Executable]) -> Callable[[Session], Executable]:
-    """Decorator: `build(dialect_name)` runs once per dialect; the result, given a session, returns
-    the statement for the session's database."""
+def prebuilt(build: Callable[[str], Executable]) -> Callable[[Connection], Executable]:
+    """Decorator: `build(dialect_name)` runs once per dialect; the result, given a connection,
+    returns the statement for its database."""
     built: dict[str, Executable] = {}
 
-    def statement(session: Session) -> Executable:
-        name = session.get_bind().dialect.name
+    def statement(conn: Connection) -> Executable:
+        name = conn.dialect.name
         if name not in built:
             built[name] = build(name)
         return built[name]

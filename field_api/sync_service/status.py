@@ -1,7 +1,7 @@
 """What the office and the device see of sync: missing photos, and each device's sync status."""
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, exists, func, select
+from sqlalchemy import Connection, and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from field_api.models import FieldRecord, Photo, RecordPhoto, ReviewItem, SyncUpload
@@ -20,9 +20,9 @@ _MISSING_OF_DEVICE = (select(RecordPhoto.sha256, RecordPhoto.size, RecordPhoto.c
                       .order_by(RecordPhoto.id).limit(bindparam("limit")))
 
 
-def missing_photos(session: Session, device_id: int, limit: int = MISSING_LIMIT) -> list[dict]:
+def missing_photos(conn: Connection, device_id: int, limit: int = MISSING_LIMIT) -> list[dict]:
     """Photos this device's stored records list and whose bytes have not arrived, oldest first."""
-    rows = session.connection().execute(_MISSING_OF_DEVICE, {"device_id": device_id, "limit": limit})
+    rows = conn.execute(_MISSING_OF_DEVICE, {"device_id": device_id, "limit": limit})
     out: dict[str, dict] = {}
     for sha, size, content_type, uuid in rows:
         entry = out.setdefault(sha, {"sha256": sha, "size": size, "content_type": content_type, "client_uuids": []})

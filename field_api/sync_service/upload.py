@@ -89,9 +89,10 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     """Process and store an upload in the session's transaction (the caller commits)."""
     received_at = (received_at or utcnow()).astimezone(timezone.utc)  # SQLite keeps no offset: store UTC
     incoming = [parse(raw, sent_at) for raw in raw_records]
-    session.connection().execute(_device_lock(session), {"device_id": device_id})
+    conn = session.connection()  # the session's transaction: fetched once, the ORM's lookup costs
+    conn.execute(_device_lock(conn), {"device_id": device_id})
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
-    upload_id = session.connection().execute(_INSERT_UPLOAD, {
+    upload_id = conn.execute(_INSERT_UPLOAD, {
         "device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
         "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}).scalar_one()
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
@@ -117,14 +118,15 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    session.connection().execute(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts})
+    conn.execute(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts})
     return {"received_at": received_at, "clock_offset_s": who.offset.total_seconds(),
             "clock_suspect": clock_is_suspect(who.offset), "results": results,
-            "missing_photos": missing_photos(session, device_id)}
+            "missing_photos": missing_photos(conn, device_id)}
 
 
 def _run(session: Session, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
-    ctx = load_context(session, who.crew_id, [i.uuid for i in incoming if i.uuid],
+    conn = session.connection()
+    ctx = load_context(conn, who.crew_id, [i.uuid for i in incoming if i.uuid],
                        [i.record for i in incoming if i.record], who.received_at)
     plan = Plan()
     replies = [_one(ctx, plan, who, rules, inc) for inc in incoming]
@@ -132,7 +134,7 @@ def _run(session: Session, who: Uploader, rules, incoming: list[Incoming]) -> li
     originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     stored_reviews: dict[int, list[int]] = {}
     if originals:  # duplicates answer with the review ids their first record got
-        for review_id, record_id in session.connection().execute(_reviews_of(session),
+        for review_id, record_id in conn.execute(_reviews_of(conn),
                                                                  {"record_ids": list_param(originals)}):
             stored_reviews.setdefault(record_id, []).append(review_id)
     for reply in replies:
