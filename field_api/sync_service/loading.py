@@ -186,15 +186,19 @@ def _load_rows(conn: Connection, writer: RowWriter, entity: str, ids: set[int]) 
         writer.add(entity, row.id, row.version, {n: getattr(row, n) for n in names})
 
 
+_REVIEWS = ReviewItem.__table__
+# The open review items of the registry rows :keys, (entity, id) pairs, locked; with the record's UUID.
+_OPEN_REVIEWS = (select(_REVIEWS, FieldRecord.client_uuid).join(FieldRecord, _REVIEWS.c.record_id == FieldRecord.id)
+                 .where(_REVIEWS.c.status == "open",
+                        tuple_(_REVIEWS.c.entity, _REVIEWS.c.entity_id).in_(bindparam("keys", expanding=True)))
+                 .order_by(_REVIEWS.c.id).with_for_update(of=_REVIEWS))
+
+
 def _open_reviews(conn: Connection, writer: RowWriter, wanted: dict[str, set[int]]) -> list[OpenReview]:
     keys = [(e, i) for e, ids in wanted.items() for i in sorted(ids)]
     if not keys:
         return []
-    t = ReviewItem.__table__
-    rows = conn.execute(select(t, FieldRecord.client_uuid)
-                                        .join(FieldRecord, t.c.record_id == FieldRecord.id)
-                                        .where(t.c.status == "open", tuple_(t.c.entity, t.c.entity_id).in_(keys))
-                                        .order_by(t.c.id).with_for_update(of=t)).all()
+    rows = conn.execute(_OPEN_REVIEWS, {"keys": keys}).all()
     out = []
     for review in rows:  # Core rows: the same attributes as the model, without the ORM's bookkeeping
         writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
