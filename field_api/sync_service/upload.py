@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
 from field_api.work.calendar import policy_calendar
-from field_api.work.policy import get_policy
+from field_api.work.policy import read_policy
 from sync.clock import clock_is_suspect, clock_offset
 from sync.effects import SyncPolicy
 from sync.idempotency import DecisionKind, PreviousResult, decide
@@ -97,7 +97,7 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
         "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}).scalar_one()
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
     dispatch_on_contact(session, crew_id, [i.record.work_item_id for i in incoming if i.record], who.actor)
-    policy = get_policy(session)
+    policy = read_policy(session)
     rules = (policy_calendar(policy, (received_at - timedelta(days=7)).date(), zone),
              SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,
                         policy.reconnection_deadline_hours, policy.domestic_cut_action))
