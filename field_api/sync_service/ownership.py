@@ -41,8 +41,7 @@ def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterabl
     ids = sorted({int(i) for i in item_ids})
     if crew_id is None or not ids:
         return []
-    # mostly none: a cheap Core query first
-    conn = session.connection()
+    conn = session.connection()  # mostly none wait: a cheap Core query first, the ORM only for those
     waiting = conn.execute(_waiting(conn), {"ids": ids, "crew_id": crew_id}).scalars().all()
     if not waiting:
         return []
