@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import Callable, Iterable, Iterator, Sequence
 
 from geoalchemy2 import functions as gfunc
-from sqlalchemy import Connection, Table, any_, bindparam, func, select, text
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection, Table, bindparam, func, select, text
 
 from field_api.db import advance_id_sequences
+from field_api.list_params import in_list, list_param
 from field_api.models import Account, Balance, ChangeLog, Meter, Premise
 
 from .import_plan import ACCOUNT_FIELDS, BALANCE_FIELDS, METER_FIELDS, PREMISE_FIELDS, Plan, Snapshot
@@ -45,13 +45,9 @@ def next_ids(conn: Connection) -> dict[str, int]:
 
 
 def _select_in(conn: Connection, columns: list, key, values: Iterable) -> Iterator[dict]:
-    values = sorted(set(values))
-    postgres = conn.dialect.name == "postgresql"
-    for part in chunks(values):
-        # PostgreSQL takes the chunk as one array parameter: 5,000 separate binds cost seconds.
-        match = key == any_(bindparam("keys", list(part), type_=ARRAY(key.type))) if postgres \
-            else key.in_(part)
-        result = conn.execute(select(*columns).where(match))
+    statement = select(*columns).where(in_list(key, "keys", conn.dialect.name))
+    for part in chunks(list_param(values)):
+        result = conn.execute(statement, {"keys": list(part)})
         names = list(result.keys())
         for row in result:
             yield dict(zip(names, row))

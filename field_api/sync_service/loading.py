@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from sqlalchemy import Connection, bindparam, select, tuple_
 
+from field_api.list_params import in_list, list_param
 from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem, WorkItem
 from sync.effects import WorkItemView
 from sync.idempotency import PreviousResult
@@ -19,7 +20,7 @@ from sync.outcomes import CORRECTABLE_FIELDS
 from sync.records import Correction, UploadRecord
 
 from .ownership import owned_by
-from .prebuilt import in_list, list_param, prebuilt
+from .prebuilt import prebuilt
 from .rows import RowWriter
 
 ITEM_FIELDS = ("type", "subtype", "status", "status_reason", "account_id", "premise_id", "assigned_crew_id",

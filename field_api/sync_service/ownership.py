@@ -13,10 +13,11 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
+from field_api.list_params import in_list
 from field_api.models import Batch, PlanStop, WorkItem
 from field_api.work.items import change_status
 
-from .prebuilt import in_list, prebuilt
+from .prebuilt import prebuilt
 
 
 def owned_by(crew_id):

@@ -7,17 +7,8 @@ from __future__ import annotations
 
 from typing import Callable
 
-from sqlalchemy import Connection, any_, bindparam
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import Connection
 from sqlalchemy.sql import Executable
-
-
-def in_list(column, name: str, dialect: str):
-    """`column IN :name` for a list parameter. On PostgreSQL `column = ANY(:name)`: one array
-    parameter however many values, so one statement text (and plan) for any count."""
-    if dialect == "postgresql":
-        return column == any_(bindparam(name, type_=ARRAY(column.type)))
-    return column.in_(bindparam(name, expanding=True))
 
 
 def prebuilt(build: Callable[[str], Executable]) -> Callable[[Connection], Executable]:
@@ -33,8 +24,3 @@ def prebuilt(build: Callable[[str], Executable]) -> Callable[[Connection], Execu
 
     statement.__doc__ = build.__doc__
     return statement
-
-
-def list_param(items) -> list:
-    """A list parameter for `in_list`: each value once, in order (rows are then locked in order)."""
-    return sorted(set(items))

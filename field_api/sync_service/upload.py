@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from field_api.list_params import in_list, list_param
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
 from field_api.work.calendar import policy_calendar
@@ -29,7 +30,7 @@ from sync.process import RecordStatus, process_record
 from .effects import Plan, apply_effects, utc
 from .loading import Context, OpenReview, Stored, load_context
 from .ownership import dispatch_on_contact
-from .prebuilt import in_list, list_param, prebuilt
+from .prebuilt import prebuilt
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
 from .status import missing_photos
 from .writes import write_plan
