@@ -186,3 +186,18 @@ def test_the_write_keeps_cached_plans_only_once_statistics_know_field_record_is_
     process_upload(session, crew_day["device"].id, crew_day["crew"].id, body["sent_at"], body["records"],
                    "America/Hermosillo", received_at=RECEIVED)
     assert session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"
+
+
+def test_an_upload_costs_its_key_lookups_as_reads_from_memory_for_its_own_transaction_only(
+        session, connection, crew_day):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("planner costs are PostgreSQL's")
+    from sqlalchemy import text
+
+    default = session.execute(text("SHOW random_page_cost")).scalar()
+    assert default != "1.1"
+    upload(session, crew_day, [cut(crew_day["items"][0].id, 1, reading=("M-0", 120.0))])
+    assert session.execute(text("SHOW random_page_cost")).scalar() == "1.1"
+    session.close()
+    connection.get_transaction().rollback()  # the end of the upload's transaction (here, the test's)
+    assert connection.execute(text("SHOW random_page_cost")).scalar() == default
