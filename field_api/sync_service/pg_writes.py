@@ -64,24 +64,16 @@ def _write_plan(cursor, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, d
 
 _DIALECT = pg_dialect.dialect()  # to spell column types in json_to_recordset
 
-# The foreign-key checks of the write statement keep cached (generic) plans once the statistics say
-# field_record is this big: a generic plan made while it was nearly empty would scan it whole on every
-# check for as long as the plan lives. Below it, each check is planned for the table as it is.
-CACHED_PLANS_FROM_RECORDS = 10_000
-
-
 def _reserve(cursor, counts: dict[str, int], open_keys: set[str]) -> tuple[dict[str, list[int]], set[str]]:
     """Ids from each table's sequence, and which of `open_keys` are taken: one statement."""
     names = list(counts)
     arrays = ", ".join("ARRAY(SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s))"
                        for _ in names)
     params: list[Any] = [v for name in names for v in (name, counts[name])]
-    cursor.execute(f"SELECT {arrays}, ARRAY(SELECT open_key FROM work_item WHERE open_key = ANY(%s)), "
-                   f"set_config('plan_cache_mode', CASE WHEN (SELECT reltuples FROM pg_class WHERE oid = "
-                   f"'field_record'::regclass) >= %s THEN 'auto' ELSE 'force_custom_plan' END, true)",
-                   [*params, sorted(open_keys), CACHED_PLANS_FROM_RECORDS])
+    cursor.execute(f"SELECT {arrays}, ARRAY(SELECT open_key FROM work_item WHERE open_key = ANY(%s))",
+                   [*params, sorted(open_keys)])
     row = cursor.fetchone()
-    return {name: sorted(ids) for name, ids in zip(names, row)}, set(row[-2])
+    return {name: sorted(ids) for name, ids in zip(names, row)}, set(row[-1])
 
 
 def _write(cursor, inserts, updates: list[tuple[Table, tuple[str, ...], list[Row]]], at: datetime) -> None:

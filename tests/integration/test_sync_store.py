@@ -170,18 +170,18 @@ def test_a_record_with_a_nul_character_is_rejected_for_good_and_the_others_are_s
     assert [r["status"] for r in upload(session, crew_day, records)["results"]] == ["duplicate", "duplicate"]
 
 
-def test_the_write_keeps_cached_plans_only_once_statistics_know_field_record_is_big(session, crew_day, monkeypatch):
+def test_an_upload_keeps_cached_plans_only_once_field_record_has_grown(session, crew_day, monkeypatch):
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("plan caching is PostgreSQL's")
-    import field_api.sync_service.pg_writes as pg_writes
+    import field_api.sync_service.upload as upload_module
     from sqlalchemy import text
 
     items = crew_day["items"]
     upload(session, crew_day, [cut(items[0].id, 1, reading=("M-0", 120.0))])
     mode = session.execute(text("SHOW plan_cache_mode")).scalar()
-    assert mode == "force_custom_plan"  # field_record looks empty to the planner: plan every check anew
-    session.execute(text("ANALYZE field_record"))
-    monkeypatch.setattr(pg_writes, "CACHED_PLANS_FROM_RECORDS", 1)
+    assert mode == "force_custom_plan"  # a young field_record: plan every statement anew
+    size = session.execute(text("SELECT pg_relation_size('field_record')")).scalar()
+    monkeypatch.setattr(upload_module, "CACHED_PLANS_FROM_BYTES", size)  # as if it had reached the size
     body = UploadSchema().load(upload_body([cut(items[1].id, 2, reading=("M-1", 120.0))]))
     process_upload(session, crew_day["device"].id, crew_day["crew"].id, body["sent_at"], body["records"],
                    "America/Hermosillo", received_at=RECEIVED)
