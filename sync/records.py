@@ -17,6 +17,8 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+import orjson
+
 FINGERPRINT_VERSION = "cuadrilla.sync.record/1"
 # Lists whose order carries no meaning: a resend may list them in another order.
 _UNORDERED_LISTS = frozenset({"readings", "corrections", "new_premises", "photos"})
@@ -151,7 +153,7 @@ def canonical(value: Any, *, unordered: frozenset[str] = frozenset(),
             if key in skip:
                 continue
             item = _canon(item)
-            if key in unordered and isinstance(item, list):
+            if key in unordered and isinstance(item, list) and len(item) > 1:
                 item = sorted(item, key=_dumps)
             out[str(key)] = item
         return out
@@ -227,11 +229,29 @@ def _number(value: int | float | Decimal) -> int | float | dict:
     # Integral values become ints so that 5.0 and 5 are spelled the same; ints stay exact.
     if value == int(value):
         return int(value)
-    return float(value)
+    value = float(value)
+    return _Tiny(value) if -1e-4 < value < 1e-4 else value
+
+
+class _Tiny(float):
+    """A float below 1e-4 in size, which json spells in exponent form (1e-05) and orjson does not
+    (0.00001). Fingerprints are json's spelling; orjson hands these back to `_tiny` to keep it."""
+
+
+def _tiny(value: Any) -> orjson.Fragment:
+    if type(value) is _Tiny:
+        return orjson.Fragment(float.__repr__(value))
+    raise TypeError(f"Cannot fingerprint a value of type {type(value).__name__}")
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """The text `json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`
+    gives, written by orjson in a tenth of the time (every float orjson spells differently is a
+    `_Tiny`); json writes what orjson refuses: integers beyond 64 bits, lone surrogates."""
+    try:
+        return orjson.dumps(value, default=_tiny, option=orjson.OPT_SORT_KEYS).decode()
+    except TypeError:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_json(value: Any) -> str:
