@@ -137,10 +137,10 @@ def load_context(conn: Connection, crew_id: int | None, uuids: Iterable[str], re
     rows = conn.execute(_items(conn), {"ids": list_param(item_ids), "crew_id": crew_id}).all() \
         if crew_id is not None and item_ids else []
     owned = {row.id for row in rows}
-    for row in rows:
-        values = {f: getattr(row, f) for f in ITEM_FIELDS}
-        writer.add("work_item", row.id, row.version, values)
-        land_use[values["premise_id"]] = row.land_use
+    for row in rows:  # (id, version, *ITEM_FIELDS, land_use): by position, cheaper than by name
+        values = dict(zip(ITEM_FIELDS, row[2:-1]))
+        writer.add("work_item", row[0], row[1], values)
+        land_use[values["premise_id"]] = row[-1]
         if values["account_id"] is not None:
             accounts.add(values["account_id"])
     corrected: dict[str, set[int]] = {"premise": set(), "account": set(), "meter": set()}
@@ -183,8 +183,8 @@ def _load_rows(conn: Connection, writer: RowWriter, entity: str, ids: set[int]) 
         return
     names, statement = _REGISTRY_ROWS[entity]
     rows = conn.execute(statement(conn), {"ids": list_param(ids)}).all()
-    for row in rows:
-        writer.add(entity, row.id, row.version, {n: getattr(row, n) for n in names})
+    for row in rows:  # (id, version, *names)
+        writer.add(entity, row[0], row[1], dict(zip(names, row[2:])))
 
 
 _REVIEWS = ReviewItem.__table__
