@@ -29,7 +29,7 @@ def owned_by(crew_id):
 
 
 @prebuilt
-def _waiting(dialect: str):
+def waiting(dialect: str):
     """The crew's items among :ids still pending or planned, locked."""
     return (select(WorkItem.id).where(in_list(WorkItem.id, "ids", dialect),
                                       WorkItem.assigned_crew_id == bindparam("crew_id"),
@@ -43,12 +43,17 @@ def dispatch_on_contact(session: Session, crew_id: int | None, item_ids: Iterabl
     if crew_id is None or not ids:
         return []
     conn = session.connection()  # mostly none wait: a cheap Core query first, the ORM only for those
-    waiting = conn.execute(_waiting(conn), {"ids": ids, "crew_id": crew_id}).scalars().all()
-    if not waiting:
+    return dispatch_waiting(session, conn.execute(waiting(conn), {"ids": ids, "crew_id": crew_id}).scalars().all(),
+                            actor)
+
+
+def dispatch_waiting(session: Session, item_ids: list[int], actor: str) -> list[int]:
+    """Move the items `item_ids` (found by `waiting`) to dispatched; returns their ids."""
+    if not item_ids:
         return []
     moved = []
     set_source(session, "system", actor)
-    for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(waiting), WorkItem.status.in_(
+    for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(item_ids), WorkItem.status.in_(
             ("pending", "planned"))).order_by(WorkItem.id)):
         if item.status == "pending":
             change_status(session, item, "planned", actor, "entregado al dispositivo")

@@ -1,7 +1,7 @@
 """What the office and the device see of sync: missing photos, and each device's sync status."""
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, bindparam, exists, func, select
+from sqlalchemy import and_, bindparam, exists, func, select
 from sqlalchemy.orm import Session
 
 from field_api.models import FieldRecord, Photo, RecordPhoto, ReviewItem, SyncUpload
@@ -14,15 +14,15 @@ def _missing():
 
 
 # Built once: every upload's reply runs it.
-_MISSING_OF_DEVICE = (select(RecordPhoto.sha256, RecordPhoto.size, RecordPhoto.content_type, FieldRecord.client_uuid)
+MISSING_OF_DEVICE = (select(RecordPhoto.sha256, RecordPhoto.size, RecordPhoto.content_type, FieldRecord.client_uuid)
                       .join(FieldRecord, RecordPhoto.record_id == FieldRecord.id)
                       .where(FieldRecord.device_id == bindparam("device_id"), _missing())
                       .order_by(RecordPhoto.id).limit(bindparam("limit")))
 
 
-def missing_photos(conn: Connection, device_id: int, limit: int = MISSING_LIMIT) -> list[dict]:
-    """Photos this device's stored records list and whose bytes have not arrived, oldest first."""
-    rows = conn.execute(_MISSING_OF_DEVICE, {"device_id": device_id, "limit": limit})
+def missing_of(rows) -> list[dict]:
+    """The rows of MISSING_OF_DEVICE: photos this device's stored records list and whose bytes have
+    not arrived, oldest first, each with the records that list it."""
     out: dict[str, dict] = {}
     for sha, size, content_type, uuid in rows:
         entry = out.setdefault(sha, {"sha256": sha, "size": size, "content_type": content_type, "client_uuids": []})

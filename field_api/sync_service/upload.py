@@ -20,7 +20,7 @@ from field_api.list_params import in_list, list_param
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
 from field_api.work.calendar import policy_calendar
-from field_api.work.policy import read_policy
+from field_api.work.policy import POLICY_ROW, policy_of
 from sync.clock import clock_is_suspect, clock_offset
 from sync.effects import SyncPolicy
 from sync.idempotency import DecisionKind, PreviousResult, decide
@@ -29,10 +29,11 @@ from sync.process import RecordStatus, process_record
 
 from .effects import Plan, apply_effects, utc
 from .loading import Context, OpenReview, Stored, load_context
-from .ownership import dispatch_on_contact
+from .ownership import dispatch_waiting, waiting
 from .prebuilt import prebuilt
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
-from .status import missing_photos
+from .status import MISSING_LIMIT, MISSING_OF_DEVICE, missing_of
+from .together import Together
 from .writes import write_plan
 
 log = logging.getLogger(__name__)
@@ -87,7 +88,9 @@ def _device_lock(dialect: str):
     return lock
 
 
-_INSERT_UPLOAD = insert(SyncUpload.__table__).returning(SyncUpload.id)
+_UPLOAD_COLUMNS = ("device_id", "received_at", "device_sent_at", "clock_offset_s", "records", "counts")
+_INSERT_UPLOAD = (insert(SyncUpload.__table__).values({c: bindparam(c) for c in _UPLOAD_COLUMNS})
+                  .returning(SyncUpload.id))
 _UPLOAD_COUNTS = (update(SyncUpload.__table__).where(SyncUpload.id == bindparam("upload_id"))
                   .values(counts=bindparam("counts")))
 
@@ -104,28 +107,34 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     """Process and store an upload in the session's transaction (the caller commits)."""
     received_at = (received_at or utcnow()).astimezone(timezone.utc)  # SQLite keeps no offset: store UTC
     incoming = [parse(raw, sent_at) for raw in raw_records]
-    conn = session.connection()  # the session's transaction: fetched once, the ORM's lookup costs
-    conn.execute(_device_lock(conn), {"device_id": device_id, "cached_plans_from": CACHED_PLANS_FROM_BYTES})
+    together = Together(session)
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
-    upload_id = conn.execute(_INSERT_UPLOAD, {
-        "device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
-        "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}).scalar_one()
+    item_ids = sorted({int(i.record.work_item_id) for i in incoming if i.record})
+    contact = crew_id is not None and bool(item_ids)
+    opening = together.run([
+        (_device_lock(together.conn), {"device_id": device_id, "cached_plans_from": CACHED_PLANS_FROM_BYTES}),
+        (_INSERT_UPLOAD, {"device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
+                          "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}),
+        (POLICY_ROW, {}),
+        *([(waiting(together.conn), {"ids": item_ids, "crew_id": crew_id})] if contact else [])])
+    upload_id = opening[1][0][0]
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
-    dispatch_on_contact(session, crew_id, [i.record.work_item_id for i in incoming if i.record], who.actor)
-    policy = read_policy(session)
+    policy = policy_of(session, opening[2][0] if opening[2] else None)
+    if contact:  # items this device gets with its own upload: moved as a download would have
+        dispatch_waiting(session, [row[0] for row in opening[3]], who.actor)
     rules = (policy_calendar(policy, (received_at - timedelta(days=7)).date(), zone),
              SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,
                         policy.reconnection_deadline_hours, policy.domestic_cut_action))
     try:
-        with session.begin_nested():
-            results = _run(session, who, rules, incoming)
+        with together.savepoint("upload_merge"):
+            results = _run(together, who, rules, incoming)
     except Exception:  # noqa: BLE001 - any failure: isolate the records from each other
         log.warning("Upload %s: the batched merge failed; retrying record by record", upload_id, exc_info=True)
         results = []
         for inc in incoming:
             try:
-                with session.begin_nested():
-                    results += _run(session, who, rules, [inc])
+                with together.savepoint("upload_record"):
+                    results += _run(together, who, rules, [inc])
             except Exception:  # noqa: BLE001
                 log.exception("Upload %s: record %s could not be stored", upload_id, inc.uuid)
                 results.append({"client_uuid": inc.uuid, "status": "rejected", "retry": True,
@@ -133,24 +142,25 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     counts: dict[str, int] = {}
     for r in results:
         counts[r["status"]] = counts.get(r["status"], 0) + 1
-    conn.execute(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts})
+    closing = together.run([(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts}),
+                            (MISSING_OF_DEVICE, {"device_id": device_id, "limit": MISSING_LIMIT})])
     return {"received_at": received_at, "clock_offset_s": who.offset.total_seconds(),
             "clock_suspect": clock_is_suspect(who.offset), "results": results,
-            "missing_photos": missing_photos(conn, device_id)}
+            "missing_photos": missing_of(closing[1])}
 
 
-def _run(session: Session, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
-    conn = session.connection()
-    ctx = load_context(conn, who.crew_id, [i.uuid for i in incoming if i.uuid],
+def _run(together: Together, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
+    ctx = load_context(together, who.crew_id, [i.uuid for i in incoming if i.uuid],
                        [i.record for i in incoming if i.record], who.received_at)
     plan = Plan()
     replies = [_one(ctx, plan, who, rules, inc) for inc in incoming]
-    record_ids, review_ids = write_plan(session, plan, ctx, who.actor, who.received_at)
+    together.flush()  # the savepoint, if no load took it along, before the write
+    record_ids, review_ids = write_plan(together.session, plan, ctx, who.actor, who.received_at)
     originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     stored_reviews: dict[int, list[int]] = {}
     if originals:  # duplicates answer with the review ids their first record got
-        for review_id, record_id in conn.execute(_reviews_of(conn),
-                                                                 {"record_ids": list_param(originals)}):
+        [rows] = together.run([(_reviews_of(together.conn), {"record_ids": list_param(originals)})])
+        for review_id, record_id in rows:
             stored_reviews.setdefault(record_id, []).append(review_id)
     for reply in replies:
         key = reply.pop("_record", None)

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from field_api.models import CollectionPolicy
 
 POLICY_ID = 1
-_ROW = select(CollectionPolicy.__table__).where(CollectionPolicy.__table__.c.id == POLICY_ID)
+POLICY_ROW = select(CollectionPolicy.__table__).where(CollectionPolicy.__table__.c.id == POLICY_ID)
+_COLUMNS = tuple(c.name for c in POLICY_ROW.selected_columns)
 
 
 def get_policy(session: Session) -> CollectionPolicy:
@@ -23,8 +24,8 @@ def get_policy(session: Session) -> CollectionPolicy:
     return session.get(CollectionPolicy, POLICY_ID, populate_existing=True)
 
 
-def read_policy(session: Session) -> CollectionPolicy:
-    """The policy to read, not to change: a copy outside the session, read with a plain query
-    (loading it into the session costs more than the query itself on every upload)."""
-    row = session.connection().execute(_ROW).first()
-    return CollectionPolicy(**row._mapping) if row is not None else get_policy(session)
+def policy_of(session: Session, row) -> CollectionPolicy:
+    """The policy to read, not to change: a copy outside the session, made of a row of POLICY_ROW
+    (its columns by position; uploads fetch it along with other statements, and loading it into the
+    session cost more than the query). With no row, the policy is created as on first use."""
+    return CollectionPolicy(**dict(zip(_COLUMNS, row))) if row is not None else get_policy(session)

@@ -66,10 +66,11 @@ def test_a_row_that_moved_after_the_batch_read_it_stops_the_batch_and_each_recor
     real_load, real_write, batches = upload_module.load_context, upload_module.write_plan, []
     target = crew_day["items"][0]
 
-    def load_then_move(conn, *args):
-        ctx = real_load(conn, *args)
+    def load_then_move(together, *args):
+        ctx = real_load(together, *args)
         if not batches:  # someone bypassing the locks bumps the item after the batch read it
-            conn.execute(update(WorkItem).where(WorkItem.id == target.id).values(version=WorkItem.version + 5))
+            together.conn.execute(update(WorkItem).where(WorkItem.id == target.id)
+                                  .values(version=WorkItem.version + 5))
         return ctx
 
     def write(session_, plan, *args):
