@@ -48,6 +48,7 @@ DB = "cuadrilla_bench_sync"
 DEADLINE_S = 600
 
 
+_UPLOAD_SCHEMA = UploadSchema()  # one instance, as the route's
 _POOL_JOB: dict = {}  # what forked merge workers inherit: the database URL and the uploads
 
 
@@ -66,7 +67,7 @@ def _worker_ready(_: int) -> int:
 def _merge_one(k: int, maker=None) -> dict[str, int]:
     """One crew's end-of-day upload, as the route handles it: validate the body, merge, commit."""
     job = _POOL_JOB
-    body = UploadSchema().load({"sent_at": job["sent"], "records": job["uploads"][k]})
+    body = _UPLOAD_SCHEMA.load({"sent_at": job["sent"], "records": job["uploads"][k]})
     with (maker or job["maker"])() as session:
         # Received on the evening of the bench's day, so the device clocks are right: with today's
         # clock as the receipt time, every record would look days off and every notice out of hours.

@@ -164,8 +164,8 @@ def _canon(value: Any) -> Any:
     """`canonical` of a nested value (no `unordered`, no `skip`): a dispatch on the exact type for
     what records are made of, the general rules for anything else. Same output either way."""
     t = type(value)
-    if t is str:
-        return unicodedata.normalize("NFC", value)
+    if t is str:  # ASCII is NFC already, and isascii() is a flag lookup
+        return value if value.isascii() else unicodedata.normalize("NFC", value)
     if value is None or t is bool or t is int:
         return value
     if t is float:

@@ -17,10 +17,12 @@ from __future__ import annotations
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
+from psycopg.pq import ExecStatus
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
 Step = tuple[Executable, dict[str, Any]]
+TUPLES_OK = ExecStatus.TUPLES_OK
 
 # (id(statement), dialect name): (statement, compiled, processors)
 _COMPILED: dict[tuple[int, str], tuple[Executable, Any, dict]] = {}
@@ -58,7 +60,8 @@ class Together:
                     cursors.append(raw.cursor())
                     cursors[-1].execute(state.statement, {k: processors[k](v) if k in processors else v
                                                           for k, v in state.parameters.items()})
-            return [c.fetchall() if c.description is not None else [] for c in cursors[len(deferred):]]
+            # The result's status, not `description`, which builds a column object per column.
+            return [c.fetchall() if c.pgresult.status == TUPLES_OK else [] for c in cursors[len(deferred):]]
         finally:
             for cursor in cursors:
                 cursor.close()
