@@ -10,7 +10,7 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint,
+    JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -97,17 +97,29 @@ class FieldRecordVariant(Base):
     payload: Mapped[dict] = mapped_column(JSON)
 
 
+_WAITING = text("arrived_at IS NULL")
+
+
 class RecordPhoto(Base):
-    """A photo a record says it took (its manifest entry); the bytes arrive separately."""
+    """A photo a record says it took (its manifest entry); the bytes arrive separately.
+
+    `device_id` copies the record's device and `arrived_at` is set when the bytes are in, so that
+    the photos a device still owes are found in a small partial index, however long its history.
+    Whether a photo is missing is still decided by the `photo` table itself: `arrived_at` only
+    narrows the search (a row that missed the mark is found, and filtered out there)."""
 
     __tablename__ = "record_photo"
-    __table_args__ = (UniqueConstraint("record_id", "sha256"),)
+    __table_args__ = (UniqueConstraint("record_id", "sha256"),
+                      Index("ix_record_photo_waiting", "device_id", "id", postgresql_where=_WAITING,
+                            sqlite_where=_WAITING))
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("field_record.id"))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(40))
+    device_id: Mapped[int | None] = mapped_column(Integer)  # its record's (none on rows older than 0007)
+    arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Photo(Base):

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, func, or_, select, union
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from field_api.list_params import in_list, list_param
-from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem, WorkItem
+from field_api.models import Account, FieldRecord, Meter, Photo, Premise, ReviewItem, WorkItem
 from sync.effects import WorkItemView
 from sync.idempotency import PreviousResult
 from sync.merge import MISSING, Conflict, ConflictKind, RegistryRow
@@ -64,6 +64,7 @@ class Context:
     has_meter: set[int]
     meter_ids: dict[str, int]
     reviews: list[OpenReview] = field(default_factory=list)
+    arrived: dict[str, datetime] = field(default_factory=dict)  # photos of the manifests already in, by sha256
 
     def item_view(self, item_id: int) -> WorkItemView | None:
         row = self.writer.get("work_item", item_id)
@@ -132,6 +133,12 @@ def _meters(dialect: str):
 
 
 @prebuilt
+def _arrived(dialect: str):
+    """The photos among :shas whose bytes are in, and when they came."""
+    return select(Photo.sha256, Photo.received_at).where(in_list(Photo.sha256, "shas", dialect))
+
+
+@prebuilt
 def _stored_records(dialect: str):
     """The stored records of the client UUIDs :uuids."""
     return select(FieldRecord.id, FieldRecord.client_uuid, FieldRecord.fingerprint, FieldRecord.status,
@@ -195,6 +202,8 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
         steps["meters"] = (_meters(conn), {"item_ids": item_ids, "crew_id": crew_id, "serials": serials})
     if any(corrected.values()):  # only a correction re-merges a review
         steps["reviews"] = (_open_reviews(conn), {f"{e}_ids": list_param(ids) for e, ids in corrected.items()})
+    if shas := list_param(p.sha256 for rec in records for p in rec.photos):
+        steps["arrived"] = (_arrived(conn), {"shas": shas})
     found = dict(zip(steps, together.run(list(steps.values()))))
 
     writer = RowWriter(at)
@@ -216,7 +225,7 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
         if serial in serials:
             meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, _stored(found.get("stored", [])), {row[0] for row in found.get("items", [])},
-                  land_use, has_meter, meter_ids)
+                  land_use, has_meter, meter_ids, arrived=dict(found.get("arrived", [])))
     for review in map(_ReviewRow._make, found.get("reviews", [])):
         writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
         ctx.reviews.append(OpenReview(review.id, review.client_uuid, conflict_of(review)))

@@ -5,7 +5,7 @@ import os
 from typing import BinaryIO
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from field_api.models import FieldRecord, Photo, RecordPhoto
@@ -51,8 +51,10 @@ def state(session: Session, store: FilesystemPhotoStore, sha: str, ref: RecordPh
 def put_photo(session: Session, store: FilesystemPhotoStore, device_id: int, sha: str, chunk: Chunk,
               stream: BinaryIO, content_type: str | None) -> dict:
     ref = expected(session, sha, device_id)
-    if session.get(Photo, sha) is not None:
-        return state(session, store, sha, ref)  # already complete: a retry changes nothing
+    photo = session.get(Photo, sha)
+    if photo is not None:  # already complete: a retry changes nothing but a row listed meanwhile
+        _mark_arrived(session, sha, photo.received_at)
+        return state(session, store, sha, ref)
     if store.has(sha):  # verified earlier, but the row was not committed
         _register(session, sha, ref.content_type, device_id, store.received(sha))
         return state(session, store, sha, ref)
@@ -79,6 +81,13 @@ def put_photo(session: Session, store: FilesystemPhotoStore, device_id: int, sha
 
 
 def _register(session: Session, sha: str, content_type: str, device_id: int, size: int) -> None:
+    at = utcnow()
     insert_ignoring_duplicates(session, Photo.__table__, [{
-        "sha256": sha, "size": size, "content_type": content_type, "device_id": device_id,
-        "received_at": utcnow()}])
+        "sha256": sha, "size": size, "content_type": content_type, "device_id": device_id, "received_at": at}])
+    _mark_arrived(session, sha, at)
+
+
+def _mark_arrived(session: Session, sha: str, at) -> None:
+    """The manifest rows of `sha` leave the index of photos owed (see RecordPhoto)."""
+    session.execute(update(RecordPhoto).where(RecordPhoto.sha256 == sha, RecordPhoto.arrived_at.is_(None))
+                    .values(arrived_at=at))

@@ -109,10 +109,12 @@ def act_row(rec: UploadRecord, uuid: str) -> dict:
     }
 
 
-def photo_rows(rec: UploadRecord, uuid: str) -> list[dict]:
+def photo_rows(rec: UploadRecord, uuid: str, device_id: int, arrived: dict) -> list[dict]:
+    """The manifest of a record, each photo once; `arrived`: the photos already in, by sha256."""
     seen, rows = set(), []
     for p in rec.photos:
         if p.sha256 not in seen:
             seen.add(p.sha256)
-            rows.append({"_uuid": uuid, "sha256": p.sha256, "size": p.size, "content_type": p.content_type})
+            rows.append({"_uuid": uuid, "sha256": p.sha256, "size": p.size, "content_type": p.content_type,
+                         "device_id": device_id, "arrived_at": arrived.get(p.sha256)})
     return rows

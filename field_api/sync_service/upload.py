@@ -203,7 +203,7 @@ def _one(ctx: Context, plan: Plan, who: Uploader, rules, inc: Incoming) -> dict:
     _remember(ctx, inc, result.fingerprint, result.status.value, result.message, result.problems, who)
     if result.applies:
         _merge(ctx, rec, result, inc.uuid)
-        plan.photos += photo_rows(rec, inc.uuid)
+        plan.photos += photo_rows(rec, inc.uuid, who.device_id, ctx.arrived)
         if rec.notice_record is not None:
             plan.acts.append(act_row(rec, inc.uuid))
         apply_effects(ctx, plan, rec, result.effects, inc.uuid, who.actor, who.device_id, who.tz, who.received_at)

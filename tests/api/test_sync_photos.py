@@ -1,7 +1,7 @@
 """Photos by sha256: verified, resumable, limited in size and type, listed by the office while missing."""
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from field_api.models import Photo
+from field_api.models import Photo, RecordPhoto
 from sync.photos import MAX_PHOTO_BYTES
 from tests.api.conftest import as_role
 from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
@@ -68,3 +68,32 @@ def test_a_device_may_only_send_photos_its_own_records_list(field_day):
     unlisted = field_day["cutter"].put(url(PNG), data=PNG, content_type="image/png")
     assert unlisted.status_code == 404 and "upload the record" in unlisted.get_json()["message"]
     assert field_day["cutter"].get("/api/v1/sync/photos/not-a-hash").status_code == 404
+
+
+def test_a_photo_that_arrived_leaves_the_index_of_photos_owed_also_for_records_that_list_it_later(field_day,
+                                                                                                session):
+    paid_on_site(field_day)
+    owed = select(RecordPhoto.record_id, RecordPhoto.device_id, RecordPhoto.arrived_at)
+    [(_, device_id, arrived_at)] = session.execute(owed).all()
+    assert device_id == field_day["cut_device"].id and arrived_at is None
+    assert field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
+    assert all(row.arrived_at is not None for row in session.execute(owed))
+    manifest = [{"sha256": sha(PROOF_JPEG), "size": len(PROOF_JPEG), "content_type": "image/jpeg"}]
+    later = cut(field_day["cuts"][1].id, 2, "paid_on_site", reading=None, photos=manifest)  # the same photo again
+    reply = field_day["cutter"].post("/api/v1/sync/uploads", json=upload_body([later])).get_json()
+    assert reply["results"][0]["status"] == "accepted" and reply["missing_photos"] == []
+    rows = session.execute(owed).all()
+    assert len(rows) == 2 and all(row.arrived_at is not None for row in rows)
+
+
+def test_a_manifest_row_that_missed_its_mark_is_not_reported_missing_and_a_resend_marks_it(field_day, session):
+    paid_on_site(field_day)
+    assert field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
+    session.execute(update(RecordPhoto).values(arrived_at=None))  # as if the record raced the photo's arrival
+    session.commit()
+    record = cut(field_day["cuts"][0].id, 1, "paid_on_site", reading=None, photos=[
+        {"sha256": sha(PROOF_JPEG), "size": len(PROOF_JPEG), "content_type": "image/jpeg"}])
+    again = field_day["cutter"].post("/api/v1/sync/uploads", json=upload_body([record])).get_json()
+    assert again["results"][0]["status"] == "duplicate" and again["missing_photos"] == []  # the photo table decides
+    assert field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
+    assert session.scalar(select(RecordPhoto.arrived_at)) is not None
