@@ -1,7 +1,10 @@
 """Client UUIDs: a new record is processed, a resend is a duplicate, reused UUIDs conflict."""
+import uuid
 from datetime import datetime, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sync.idempotency import DecisionKind, PreviousResult, decide, normalise_uuid
 from tests.unit.test_sync_support import uid
@@ -55,3 +58,12 @@ def test_a_previous_result_of_another_uuid_is_a_caller_error():
 ])
 def test_normalise_uuid_gives_one_spelling_or_none(text, expected):
     assert normalise_uuid(text) == expected
+
+
+@given(st.uuids().map(str) | st.uuids().map(lambda u: "{" + str(u).upper() + "}") | st.text(max_size=40))
+def test_normalise_uuid_spells_any_text_as_parsing_it_would(text):
+    try:
+        parsed = str(uuid.UUID(text.strip()))
+    except ValueError:
+        parsed = None
+    assert normalise_uuid(text) == parsed
