@@ -202,3 +202,22 @@ def test_an_upload_costs_its_key_lookups_as_reads_from_memory_for_its_own_transa
     session.close()
     connection.get_transaction().rollback()  # the end of the upload's transaction (here, the test's)
     assert connection.execute(text("SHOW random_page_cost")).scalar() == default
+
+
+def test_a_new_item_whose_kind_is_already_open_is_not_made_twice_nor_announced(session, crew_day):
+    from field_api.models import WorkEvent
+    from field_api.work.items import change_status
+
+    items, accounts = crew_day["items"], crew_day["accounts"]
+    open_already = make_item(session, accounts[0], "reconnection", "restore")  # the office made one
+    for item in items[:2]:  # both orders paid while the phone was offline
+        change_status(session, session.get(WorkItem, item.id), "cancelled", "caja", "Pagado")
+    session.commit()
+    records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(items[:2], 1)]
+    assert [r["status"] for r in upload(session, crew_day, records)["results"]] == ["accepted", "accepted"]
+    reconnections = session.scalars(select(WorkItem).where(WorkItem.type == "reconnection")
+                                    .order_by(WorkItem.id)).all()
+    assert [(w.id, w.account_id) for w in reconnections][0] == (open_already.id, accounts[0].id)
+    assert [w.account_id for w in reconnections] == [accounts[0].id, accounts[1].id]  # one new, for the other
+    created = session.scalars(select(WorkEvent.work_item_id).where(WorkEvent.kind == "created")).all()
+    assert created == [reconnections[1].id]
