@@ -1,4 +1,4 @@
-"""Store one upload's plan: on PostgreSQL in two round trips (`pg_writes`); elsewhere with one
+"""Store one upload's plan: on PostgreSQL in one round trip (`pg_writes`); elsewhere with one
 executemany per table."""
 from __future__ import annotations
 
