@@ -24,8 +24,10 @@ from sqlalchemy.sql import Executable
 Step = tuple[Executable, dict[str, Any]]
 TUPLES_OK = ExecStatus.TUPLES_OK
 
-# (id(statement), dialect name): (statement, compiled, processors)
+# (id(statement), dialect name): (statement, compiled, processors). The upload path runs statements
+# built once (`prebuilt`); a caller that builds them anew each time only empties it now and then.
 _COMPILED: dict[tuple[int, str], tuple[Executable, Any, dict]] = {}
+_COMPILED_MAX = 256
 
 
 class Together:
@@ -111,6 +113,8 @@ def _compiled(statement: Executable, conn) -> tuple[Any, dict]:
         if prefetched:
             raise ValueError(f"{', '.join(prefetched)}: defaults computed in Python; run this statement "
                              f"through SQLAlchemy, not together")
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.clear()
         # The processors SQLAlchemy applies to each parameter before the driver sees it (JSON...).
         found = _COMPILED[key] = (statement, compiled, dict(compiled._bind_processors))
     return found[1], found[2]
