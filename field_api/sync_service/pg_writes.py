@@ -14,9 +14,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
+from psycopg import RawCursor
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import psycopg as pg_dialect
 from sqlalchemy.orm import Session
@@ -34,7 +36,9 @@ from .rows import Row, StaleRow
 
 def write_plan_pg(session: Session, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, dict]:
     """As `writes.write_plan`: record ids by client UUID, review ids by (client UUID, correction index)."""
-    with session.connection().connection.driver_connection.cursor() as cursor:
+    # A raw cursor takes PostgreSQL's own $n placeholders: psycopg need not parse a statement this
+    # long for them on every upload (it caches that only for short ones).
+    with RawCursor(session.connection().connection.driver_connection) as cursor:
         return _write_plan(cursor, plan, ctx, at)
 
 
@@ -94,6 +98,11 @@ def _write(cursor, inserts: list[_Insert], updates: list[tuple[Table, tuple[str,
            at: datetime) -> dict:
     """Run the statement; the RETURNING rows of each model that asks for them (None if it had none)."""
     parts, params, returned = [], [], {}
+
+    def param(value) -> str:  # the value as the statement's next $n
+        params.append(value)
+        return f"${len(params)}"
+
     names = {}  # model: the name of the CTE that inserted its new rows
     for n, ins in enumerate(inserts):
         if not ins.rows:
@@ -102,18 +111,16 @@ def _write(cursor, inserts: list[_Insert], updates: list[tuple[Table, tuple[str,
         rows = _with_defaults(table, ins.rows)
         columns = [c for c in rows[0] if c != ins.key_column]
         quoted = ", ".join(f'"{c}"' for c in columns)
-        source = f'json_populate_recordset(NULL::"{table.name}", %s::json)'
-        params.append(_dumps(rows))
+        source = f'json_populate_recordset(NULL::"{table.name}", {param(_dumps(rows))}::json)'
         if ins.keys is None:
             select = f"SELECT {quoted} FROM {source}"
         else:  # the n-th row takes the id returned for the n-th key
             key, inserted = _KEYS[ins.key_of], names[ins.key_of]
             values = ", ".join(f'e."{c}"' for c in columns)
             select = (f'SELECT n.id, {values} FROM {source} WITH ORDINALITY AS e '
-                      f'JOIN unnest(%s::text[]) WITH ORDINALITY AS k(key, i) ON k.i = e.ordinality '
+                      f'JOIN unnest({param(ins.keys)}::text[]) WITH ORDINALITY AS k(key, i) ON k.i = e.ordinality '
                       f'JOIN {inserted} AS n ON n."{key}" = k.key')
             quoted = f'"{ins.key_column}", {quoted}'
-            params.append(ins.keys)
         back = f' RETURNING {", ".join(ins.returning)}' if ins.returning else ""
         parts.append(f'i{n} AS (INSERT INTO "{table.name}" ({quoted}) {select}{ins.conflict}{back})')
         if ins.returning:
@@ -122,11 +129,11 @@ def _write(cursor, inserts: list[_Insert], updates: list[tuple[Table, tuple[str,
     for n, (table, columns, rows) in enumerate(updates):
         types = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=_DIALECT)}' for c in columns)
         sets = ", ".join(f'"{c}" = u."{c}"' for c in columns)
-        parts.append(f'u{n} AS (UPDATE "{table.name}" AS t SET {sets}, version = u._version, updated_at = %s '
-                     f'FROM json_to_recordset(%s::json) AS u(_id bigint, _read integer, _version integer, {types}) '
-                     f'WHERE t.id = u._id AND t.version = u._read RETURNING 1)')
-        params += [at, _dumps([{"_id": r.id, "_read": r.read_version, "_version": r.version,
-                                **{c: r.values[c] for c in columns}} for r in rows])]
+        stamp, values = param(at), param(_dumps([{"_id": r.id, "_read": r.read_version, "_version": r.version,
+                                                **{c: r.values[c] for c in columns}} for r in rows]))
+        parts.append(f'u{n} AS (UPDATE "{table.name}" AS t SET {sets}, version = u._version, updated_at = {stamp} '
+                     f'FROM json_to_recordset({values}::json) AS u(_id bigint, _read integer, _version integer, '
+                     f'{types}) WHERE t.id = u._id AND t.version = u._read RETURNING 1)')
     if not parts:
         return {FieldRecord: None, ReviewItem: None}
     counts = [f"(SELECT count(*) FROM u{n})" for n in range(len(updates))]
@@ -144,11 +151,17 @@ def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:
     that the rows leave out; all rows must give the same columns."""
     if any(row.keys() != rows[0].keys() for row in rows):
         raise ValueError(f"rows for {table.name} do not all have the same columns")
-    missing = [c for c in table.columns if c.name not in rows[0] and c.default is not None]
+    missing = _defaulted(table, frozenset(rows[0]))
     if not missing:  # the usual case: the rows go as they are
         return rows
     return [{**row, **{c.name: c.default.arg if c.default.is_scalar else c.default.arg(None) for c in missing}}
             for row in rows]
+
+
+@lru_cache(maxsize=256)
+def _defaulted(table: Table, given: frozenset[str]) -> tuple:
+    """The columns of `table` with a Python-side default that `given` leaves out."""
+    return tuple(c for c in table.columns if c.name not in given and c.default is not None)
 
 
 def _dumps(rows: list[dict]) -> str:
