@@ -9,16 +9,16 @@ from field_api.models import FieldRecord, Photo, RecordPhoto, ReviewItem, SyncUp
 MISSING_LIMIT = 500
 
 
-def _missing():
-    """Bytes not in: looked for among the rows not marked arrived (the partial index), and decided
-    by the photo table."""
+def photo_missing():
+    """The condition on RecordPhoto that its bytes are not in: looked for among the rows not marked
+    arrived (the partial index), and decided by the photo table."""
     return RecordPhoto.arrived_at.is_(None) & ~exists().where(Photo.sha256 == RecordPhoto.sha256)
 
 
 # Built once: every upload's reply runs it.
 MISSING_OF_DEVICE = (select(RecordPhoto.sha256, RecordPhoto.size, RecordPhoto.content_type, FieldRecord.client_uuid)
                      .join(FieldRecord, RecordPhoto.record_id == FieldRecord.id)
-                     .where(RecordPhoto.device_id == bindparam("device_id"), _missing())
+                     .where(RecordPhoto.device_id == bindparam("device_id"), photo_missing())
                      .order_by(RecordPhoto.id).limit(bindparam("limit")))
 
 
@@ -50,7 +50,7 @@ def device_status(session: Session, device_ids: list[int]) -> dict[int, dict]:
             FieldRecord.device_id.in_(device_ids)).group_by(FieldRecord.device_id)):
         out[d]["records_received"] = n
     for d, n in session.execute(select(RecordPhoto.device_id, func.count(func.distinct(RecordPhoto.sha256)))
-                                .where(RecordPhoto.device_id.in_(device_ids), _missing())
+                                .where(RecordPhoto.device_id.in_(device_ids), photo_missing())
                                 .group_by(RecordPhoto.device_id)):
         out[d]["pending_photos"] = n
     for d, n in session.execute(select(FieldRecord.device_id, func.count()).join(

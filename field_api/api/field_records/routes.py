@@ -11,6 +11,7 @@ from field_api.auth.rules import OFFICE
 from field_api.models import FieldRecord, Photo, RecordPhoto
 from field_api.registry.queries import paginate
 from field_api.sync_service.photo_uploads import photo_store
+from field_api.sync_service.status import photo_missing
 from schemas.sync_office import FieldRecordDetailSchema, FieldRecordListArgs, RecordPageSchema
 
 from ..geojson import page_size_from
@@ -54,8 +55,7 @@ class FieldRecords(MethodView):
             if args.get(arg) is not None:
                 query = query.where(column == args[arg])
         if args.get("missing_photos") is not None:
-            gap = exists().where(RecordPhoto.record_id == FieldRecord.id,
-                                 ~exists().where(Photo.sha256 == RecordPhoto.sha256))
+            gap = exists().where(RecordPhoto.record_id == FieldRecord.id, photo_missing())
             query = query.where(gap if args["missing_photos"] else ~gap)
         page = paginate(db.session(), query, FieldRecord.id, args["page"], page_size_from(args))
         photos = _photos([r.id for (r,) in page.rows])
