@@ -4,9 +4,9 @@ from datetime import timezone
 from marshmallow import Schema, fields, validate
 
 from . import vocab
-from .common import PageArgs
+from .common import PageArgs, WholeMatch
 
-USERNAME = validate.Regexp(r"^[a-z0-9._-]{3,60}$", error="Use 3-60 lowercase letters, digits, '.', '_' or '-'.")
+USERNAME = WholeMatch(r"^[a-z0-9._-]{3,60}$", error="Use 3-60 lowercase letters, digits, '.', '_' or '-'.")
 
 
 class LoginSchema(Schema):

@@ -3,6 +3,19 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+
+
+class WholeMatch(validate.Regexp):
+    """A Regexp that must match the whole value. marshmallow's `Regexp` uses `re.match`, where `$`
+    also matches before a final newline: "abc\n" passed `^[a-z]{3}$`. The pattern stays as written
+    for the OpenAPI document, where `$` means the end."""
+
+    def __call__(self, value):
+        if self.regex.fullmatch(value) is None:
+            raise ValidationError(self._format_error(value))
+        return value
+
+
 LON_RANGE = (-180.0, 180.0)
 LAT_RANGE = (-90.0, 90.0)
 

@@ -15,11 +15,12 @@ from sync.records import (
 )
 
 from . import vocab
+from .common import WholeMatch
 
 MAX_RECORDS_PER_UPLOAD = 500
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 ALL_OUTCOMES = tuple(sorted({o for codes in OUTCOMES.values() for o in codes}))
-SHA256 = validate.Regexp(r"^[0-9a-fA-F]{64}$", error="Must be 64 hexadecimal digits (sha256).")
+SHA256 = WholeMatch(r"^[0-9a-fA-F]{64}$", error="Must be 64 hexadecimal digits (sha256).")
 
 
 def _text(max_len: int, **kw):

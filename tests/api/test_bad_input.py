@@ -49,3 +49,12 @@ def test_text_with_a_nul_character_is_422_not_500(app, tokens, method, url, body
     response = getattr(as_role(app, tokens, "admin"), method)(url, json=body)
     assert response.status_code == 422
     assert "NUL" in str(response.get_json()["errors"]) and response.get_json()["code"] == 422
+
+
+def test_a_username_with_a_final_newline_is_422(app, tokens):
+    """Python's `$` matches before a final newline; the username rule must hold for the whole value."""
+    from tests.api.conftest import as_role
+
+    body = {"username": "nuevo\n", "password": "una clave larga 123", "role": "viewer"}
+    response = as_role(app, tokens, "admin").post("/api/v1/users", json=body)
+    assert response.status_code == 422 and "username" in response.get_json()["errors"]["json"]

@@ -26,6 +26,8 @@ def results(field_day, records, client="cutter"):
      "corrections.0", "correction.not_allowed"),
     ({"work_item_id": 2**40}, "work_item_id", "schema.invalid"),
     ({"readings": [{"meter_serial": "M-0\x00", "value_m3": 1}]}, "", "text.nul"),  # PostgreSQL cannot store it
+    ({"photos": [{"sha256": "ab" * 32 + "\n", "size": 10, "content_type": "image/jpeg"}]},  # "$" let it in
+     "photos.0.sha256", "schema.invalid"),
 ])
 def test_one_bad_record_is_rejected_with_its_reason_and_the_good_ones_go_on(field_day, change, field, code):
     good = cut(field_day["cuts"][0].id, 1)
