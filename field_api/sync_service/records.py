@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from marshmallow import ValidationError
 
 from field_api.nul import holds_nul, without_nul
+from schemas.compiled import CompiledLoader
 from schemas.sync import MAX_ID, RecordSchema
 from sync.idempotency import normalise_uuid
 from sync.problems import Problem
@@ -16,6 +17,7 @@ from sync.records import UploadRecord, canonical_json
 from .effects import utc
 
 _SCHEMA = RecordSchema()
+_LOADER = CompiledLoader(_SCHEMA)  # as _SCHEMA.load, several times faster
 
 
 @dataclass
@@ -40,7 +42,7 @@ def parse(raw: dict, sent_at: datetime) -> Incoming:
     if holds_nul(raw):  # PostgreSQL text cannot hold it: reject for good rather than fail on every retry
         return Incoming(raw, uuid, None, [NUL_PROBLEM])
     try:
-        data = _SCHEMA.load(raw)
+        data = _LOADER.load(raw)
     except ValidationError as err:
         return Incoming(raw, uuid, None, schema_problems(err.messages))
     return Incoming(raw, uuid, _SCHEMA.to_record(data, sent_at), [])
