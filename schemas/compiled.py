@@ -54,7 +54,7 @@ def _compile_schema(schema: Schema, unknown: str | None) -> Callable[[Any], dict
         raise NotCompilable(f"{type(schema).__name__}: unknown={unknown}")
     steps = []
     for name, field in schema.load_fields.items():
-        if field.attribute is not None and "." in field.attribute:
+        if "." in (field.attribute or name):  # marshmallow would nest the value in a dict
             raise NotCompilable(f"{type(schema).__name__}.{name}: a dotted attribute")
         key = field.data_key if field.data_key is not None else name
         steps.append((key, field.attribute or name, _compile_field(field, key), _when_missing(field, key)))

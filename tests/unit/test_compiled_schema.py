@@ -274,7 +274,7 @@ def test_options_beyond_the_record_schema_load_as_marshmallow_does(data):
         pass
 
 
-def test_a_schema_with_hooks_many_or_include_is_not_compiled():
+def test_a_schema_with_hooks_many_include_or_a_dotted_attribute_is_not_compiled():
     class WithPostLoad(Schema):
         a = fields.String()
 
@@ -300,6 +300,7 @@ def test_a_schema_with_hooks_many_or_include_is_not_compiled():
         child = fields.Nested(WithPostLoad)
 
     for schema in (WithPostLoad(), WithPreLoad(), WithValidates(), Parent(), RecordSchema(many=True),
-                   RecordSchema(unknown=INCLUDE), RecordSchema(partial=True)):
+                   RecordSchema(unknown=INCLUDE), RecordSchema(partial=True),
+                   Schema.from_dict({"a": fields.String(attribute="x.y")})()):
         with pytest.raises(NotCompilable):
             CompiledLoader(schema)
