@@ -1,8 +1,7 @@
-"""Shared pieces of the wire contract: pagination, bounding boxes, GeoJSON shapes."""
+"""Shared pieces of the wire contract: whole-value patterns, pagination, bounding boxes, GeoJSON shapes."""
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
-
 
 
 class WholeMatch(validate.Regexp):
