@@ -6,8 +6,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 class WholeMatch(validate.Regexp):
     """A Regexp that must match the whole value. marshmallow's `Regexp` uses `re.match`, where `$`
-    also matches before a final newline: "abc" and a newline passed `^[a-z]{3}$`. The pattern stays as written
-    for the OpenAPI document, where `$` means the end."""
+    also matches before a final newline: "abc" and a newline passed `^[a-z]{3}$`. The pattern
+    stays as written for the OpenAPI document, where `$` means the end."""
 
     def __call__(self, value):
         if self.regex.fullmatch(value) is None:
