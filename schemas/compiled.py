@@ -149,7 +149,7 @@ def _converter(field: fields.Field, key: str) -> _Convert:
     if cls is fields.Nested and not field.many and not field.schema.many:
         nested = _compile_schema(field.schema, field.unknown)
         return lambda value, data: nested(value)
-    if cls is fields.List and _plain(field.inner):
+    if cls is fields.List:
         item = _compile_field(field.inner, None)  # List calls inner.deserialize(each): no key, no data
 
         def each(value, data):
