@@ -1,27 +1,32 @@
-"""PostgreSQL: one upload's plan stored in one round trip, however many records and tables.
+"""PostgreSQL: one upload's plan stored in a statement or two, however many records and tables.
 
-The statement holds one INSERT per table and one UPDATE per versioned table, as data-modifying CTEs.
-Each table's rows travel as one JSON parameter that `json_populate_recordset` turns into the table's
-own row type. New rows take their ids from their sequences: a row that names a record inserted
-beside it (a photo, a reading, a review...) finds its id in that INSERT's RETURNING by client UUID,
-as a `created` event finds its new work item by open key. A new work item whose kind is already
-open for its target is skipped (ON CONFLICT on the open key). The statement returns the new ids
-and, per UPDATE, how many rows it found at the version read. Foreign keys are checked at the end
-of the statement, so a photo row may name a record inserted beside it.
+Each statement holds one INSERT per table and one UPDATE per versioned table, as data-modifying
+CTEs. Each table's rows travel as one JSON parameter that `json_populate_recordset` turns into the
+table's own row type. New rows take their ids from their sequences: a row that names a record
+(a photo, a reading, a review...) finds its id in that INSERT's RETURNING by client UUID, or, for
+a record an earlier statement stored, in `field_record` itself; a `created` event finds its new
+work item by open key. A new work item whose kind is already open for its target is skipped (ON
+CONFLICT on the open key). A statement returns the new ids and, per UPDATE, how many rows it found
+at the version read. Foreign keys are checked at the end of each statement, so a photo row may
+name a record inserted beside it.
+
+The statements go out in pipeline mode while the upload's later records are still being merged:
+PostgreSQL stores the first part as Python decides the next, on the other core. Nothing is read
+back until the last one is sent.
 """
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import orjson
 from psycopg import RawCursor
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import psycopg as pg_dialect
-from sqlalchemy.orm import Session
 
 from field_api.models import (
     ChangeLog, FieldReading, FieldRecord, FieldRecordVariant, NoticeAct, OfficeAlert, PendingRegistration, Reading,
@@ -32,42 +37,90 @@ from .effects import Plan
 from .loading import Context
 from .plan_rows import created_events, fresh_items, review_rows, strip
 from .rows import Row, StaleRow
+from .together import Together
+
+_PLAN_LISTS = tuple(f.name for f in fields(Plan))
 
 
-def write_plan_pg(session: Session, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, dict]:
-    """As `writes.write_plan`: record ids by client UUID, review ids by (client UUID, correction index)."""
-    # A raw cursor takes PostgreSQL's own $n placeholders: psycopg need not parse a statement this
-    # long for them on every upload (it caches that only for short ones).
-    with RawCursor(session.connection().connection.driver_connection) as cursor:
-        return _write_plan(cursor, plan, ctx, at)
+class PipelinedPlan:
+    """Sends an upload's plan in parts (`send`); `record_ids` and `review_ids` once all is back."""
+
+    def __init__(self, connection, plan: Plan, ctx: Context, at: datetime):
+        self.connection, self.plan, self.ctx, self.at = connection, plan, ctx, at
+        self._sent = dict.fromkeys(_PLAN_LISTS, 0)  # rows of each plan list already sent
+        self._statements: list[tuple[RawCursor, list]] = []
+        self.record_ids: dict[str, int] = {}
+        self.review_ids: dict[tuple[str, int], int] = {}
+
+    def send(self, last: bool = False) -> None:
+        """Send the rows planned since the last call, and the pending updates. The new review items
+        wait for the last part: a later record may still settle them."""
+        part = Plan(**{name: getattr(self.plan, name)[self._sent[name]:] for name in _PLAN_LISTS})
+        self._sent = {name: len(getattr(self.plan, name)) for name in _PLAN_LISTS}
+        new_reviews = [r for r in self.ctx.reviews if r.review_id is None] if last else []
+        updates = self.ctx.writer.pending()
+        statement = _statement(_inserts(part, new_reviews, self.ctx.writer.log, self.at), updates, self.at)
+        self.ctx.writer.settle()
+        if statement is None:
+            return
+        # A raw cursor takes PostgreSQL's own $n placeholders: psycopg need not parse a statement
+        # this long for them on every upload (it caches that only for short ones).
+        cursor = RawCursor(self.connection)
+        self._statements.append((cursor, updates))
+        cursor.execute(*statement)
+
+    def read_back(self) -> None:
+        """The ids each statement returned; `StaleRow` if an UPDATE missed a row."""
+        uuid_of: dict[int, str] = {}
+        for cursor, updates in self._statements:
+            record_ids, review_ids, *found = cursor.fetchone()
+            for (table, _, rows), n in zip(updates, found):
+                if n != len(rows):  # a row moved although it was read under lock: redo with fresh rows
+                    raise StaleRow(f"{len(rows) - n} {table.name} row(s) changed while the upload was merged")
+            self.record_ids.update(record_ids or [])
+            uuid_of.update((record_id, uuid) for uuid, record_id in record_ids or [])
+            for record_id, index, review_id in review_ids or []:
+                self.review_ids[(uuid_of[record_id], index)] = review_id  # a record of this upload
+
+    def close(self) -> None:
+        for cursor, _ in self._statements:
+            cursor.close()
 
 
-def _write_plan(cursor, plan: Plan, ctx: Context, at: datetime) -> tuple[dict, dict]:
-    new_reviews = [r for r in ctx.reviews if r.review_id is None]
+@contextmanager
+def pipelined_plan(together: Together, plan: Plan, ctx: Context, at: datetime) -> Iterator[PipelinedPlan]:
+    """Inside: `send()` the plan's parts as the records are merged. On leaving: the rest goes out, and
+    the ids come back."""
+    raw = together.conn.connection.driver_connection
+    writer = PipelinedPlan(raw, plan, ctx, at)
+    try:
+        with raw.pipeline():
+            yield writer
+            writer.send(last=True)
+        writer.read_back()
+    finally:
+        writer.close()
+
+
+def _inserts(part: Plan, new_reviews: list, log: list[dict], at: datetime) -> list[_Insert]:
     unknown = defaultdict(lambda: None)  # ids the statement itself finds (see the module docstring)
     reviews = review_rows(new_reviews, unknown, at)
-    items = fresh_items(plan.new_items, set())  # each kind once; ON CONFLICT skips those open already
+    items = fresh_items(part.new_items, set())  # each kind once; ON CONFLICT skips those open already
     created = created_events(items, unknown, "sync", at)
-    inserts = [
-        _Insert(FieldRecord, plan.records, returning=("client_uuid", "id")),
-        _Insert(FieldRecordVariant, plan.variants),
-        _Insert(RecordPhoto, *_by_record(plan.photos)), _Insert(FieldReading, *_by_record(plan.readings)),
-        _Insert(NoticeAct, *_by_record(plan.acts)), _Insert(PendingRegistration, *_by_record(plan.registrations)),
-        _Insert(OfficeAlert, *_by_record(plan.alerts)),
-        _Insert(Reading, plan.registry_readings, conflict=" ON CONFLICT DO NOTHING"),
+    return [
+        _Insert(FieldRecord, part.records, returning=("client_uuid", "id")),
+        _Insert(FieldRecordVariant, part.variants),
+        _Insert(RecordPhoto, *_by_record(part.photos)), _Insert(FieldReading, *_by_record(part.readings)),
+        _Insert(NoticeAct, *_by_record(part.acts)), _Insert(PendingRegistration, *_by_record(part.registrations)),
+        _Insert(OfficeAlert, *_by_record(part.alerts)),
+        _Insert(Reading, part.registry_readings, conflict=" ON CONFLICT DO NOTHING"),
         _Insert(ReviewItem, reviews, [r.client_uuid for r in new_reviews], "record_id",
                 returning=("record_id", "correction_index", "id")),
         _Insert(WorkItem, strip(items, None), conflict=" ON CONFLICT (open_key) DO NOTHING",
                 returning=("open_key", "id")),
-        _Insert(WorkEvent, plan.events),
+        _Insert(WorkEvent, part.events),
         _Insert(WorkEvent, created, [row["open_key"] for row in items], "work_item_id", key_of=WorkItem),
-        _Insert(ChangeLog, ctx.writer.log)]
-    found = _write(cursor, inserts, ctx.writer.pending(), at)
-    ctx.writer.settle()
-    record_ids = dict(found[FieldRecord] or [])
-    uuid_of = {record_id: uuid for uuid, record_id in record_ids.items()}
-    review_ids = {(uuid_of[record_id], index): review_id for record_id, index, review_id in found[ReviewItem] or []}
-    return record_ids, review_ids
+        _Insert(ChangeLog, log)]
 
 
 def _by_record(rows: list[dict]) -> tuple[list[dict], list[str], str]:
@@ -77,8 +130,8 @@ def _by_record(rows: list[dict]) -> tuple[list[dict], list[str], str]:
 
 @dataclass
 class _Insert:
-    """One table's INSERT. With `keys`, column `key_column` of each row is the id that the INSERT of
-    `key_of` returned for that row's key (client UUID of a record, open key of a work item)."""
+    """One table's INSERT. With `keys`, column `key_column` of each row is the id of the `key_of` row
+    with that row's key (client UUID of a record, open key of a work item; see `_key_id`)."""
 
     model: Any
     rows: list[dict]
@@ -91,12 +144,12 @@ class _Insert:
 
 _DIALECT = pg_dialect.dialect()  # to spell column types in json_to_recordset
 
-_KEYS = {FieldRecord: "client_uuid", WorkItem: "open_key"}  # what a row names a new row by
 
-
-def _write(cursor, inserts: list[_Insert], updates: list[tuple[Table, tuple[str, ...], list[Row]]],
-           at: datetime) -> dict:
-    """Run the statement; the RETURNING rows of each model that asks for them (None if it had none)."""
+def _statement(inserts: list[_Insert], updates: list[tuple[Table, tuple[str, ...], list[Row]]],
+               at: datetime) -> tuple[str, list] | None:
+    """The statement and its parameters (None if there is nothing to write). It returns the new
+    records' (client UUID, id) pairs, the new review items' (record id, correction index, id), and
+    the rows each UPDATE found."""
     parts, params, returned = [], [], {}
 
     def param(value) -> str:  # the value as the statement's next $n
@@ -114,12 +167,11 @@ def _write(cursor, inserts: list[_Insert], updates: list[tuple[Table, tuple[str,
         source = f'json_populate_recordset(NULL::"{table.name}", {param(_dumps(rows))}::json)'
         if ins.keys is None:
             select = f"SELECT {quoted} FROM {source}"
-        else:  # the n-th row takes the id returned for the n-th key
-            key, inserted = _KEYS[ins.key_of], names[ins.key_of]
+        else:  # the n-th row takes the id found for the n-th key
             values = ", ".join(f'e."{c}"' for c in columns)
-            select = (f'SELECT n.id, {values} FROM {source} WITH ORDINALITY AS e '
-                      f'JOIN unnest({param(ins.keys)}::text[]) WITH ORDINALITY AS k(key, i) ON k.i = e.ordinality '
-                      f'JOIN {inserted} AS n ON n."{key}" = k.key')
+            select = (f'SELECT {_key_id(ins, names)}, {values} '
+                      f'FROM {source} WITH ORDINALITY AS e JOIN unnest({param(ins.keys)}::text[]) '
+                      f'WITH ORDINALITY AS k(key, i) ON k.i = e.ordinality{_key_join(ins, names)}')
             quoted = f'"{ins.key_column}", {quoted}'
         back = f' RETURNING {", ".join(ins.returning)}' if ins.returning else ""
         parts.append(f'i{n} AS (INSERT INTO "{table.name}" ({quoted}) {select}{ins.conflict}{back})')
@@ -127,23 +179,41 @@ def _write(cursor, inserts: list[_Insert], updates: list[tuple[Table, tuple[str,
             names[ins.model] = f"i{n}"
             returned[ins.model] = f"(SELECT json_agg(json_build_array({', '.join(ins.returning)})) FROM i{n})"
     for n, (table, columns, rows) in enumerate(updates):
-        types = ", ".join(f'"{c}" {table.c[c].type.compile(dialect=_DIALECT)}' for c in columns)
         sets = ", ".join(f'"{c}" = u."{c}"' for c in columns)
         stamp, values = param(at), param(_dumps([{"_id": r.id, "_read": r.read_version, "_version": r.version,
                                                 **{c: r.values[c] for c in columns}} for r in rows]))
         parts.append(f'u{n} AS (UPDATE "{table.name}" AS t SET {sets}, version = u._version, updated_at = {stamp} '
                      f'FROM json_to_recordset({values}::json) AS u(_id bigint, _read integer, _version integer, '
-                     f'{types}) WHERE t.id = u._id AND t.version = u._read RETURNING 1)')
+                     f'{_typed(table, columns)}) WHERE t.id = u._id AND t.version = u._read RETURNING 1)')
     if not parts:
-        return {FieldRecord: None, ReviewItem: None}
+        return None
     counts = [f"(SELECT count(*) FROM u{n})" for n in range(len(updates))]
     outputs = [returned.get(FieldRecord, "NULL"), returned.get(ReviewItem, "NULL"), *counts]
-    cursor.execute(f"WITH {', '.join(parts)} SELECT {', '.join(outputs)}", params)
-    record_ids, review_ids, *found = cursor.fetchone()
-    for (table, _, rows), n in zip(updates, found):
-        if n != len(rows):  # a row moved although it was read under lock: redo with fresh rows
-            raise StaleRow(f"{len(rows) - n} {table.name} row(s) changed while the upload was merged")
-    return {FieldRecord: record_ids, ReviewItem: review_ids}
+    return f"WITH {', '.join(parts)} SELECT {', '.join(outputs)}", params
+
+
+def _key_id(ins: _Insert, names: dict) -> str:
+    """The id for key k.key. A record may have been stored by an earlier statement of the upload
+    (the record of a review item that waited for the last part): then it is looked up, by its
+    unique client UUID. A work item skipped by ON CONFLICT has no id, and its event no row."""
+    if ins.key_of is WorkItem:
+        return "n.id"
+    looked_up = "(SELECT r.id FROM field_record AS r WHERE r.client_uuid = k.key)"
+    return f"coalesce(n.id, {looked_up})" if FieldRecord in names else looked_up
+
+
+def _key_join(ins: _Insert, names: dict) -> str:
+    if ins.key_of is WorkItem:
+        return f' JOIN {names[WorkItem]} AS n ON n."open_key" = k.key'
+    # LEFT: a key without a record leaves record_id NULL, and the NOT NULL column fails the
+    # statement, rather than the row silently vanishing.
+    return f' LEFT JOIN {names[FieldRecord]} AS n ON n."client_uuid" = k.key' if FieldRecord in names else ""
+
+
+@lru_cache(maxsize=64)
+def _typed(table: Table, columns: tuple[str, ...]) -> str:
+    """The column list of json_to_recordset for `columns` of `table`, with their PostgreSQL types."""
+    return ", ".join(f'"{c}" {table.c[c].type.compile(dialect=_DIALECT)}' for c in columns)
 
 
 def _with_defaults(table: Table, rows: list[dict]) -> list[dict]:

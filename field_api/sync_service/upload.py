@@ -34,7 +34,7 @@ from .prebuilt import prebuilt
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
 from .status import MISSING_LIMIT, MISSING_OF_DEVICE, missing_of
 from .together import Together
-from .writes import write_plan
+from .writes import plan_writer
 
 log = logging.getLogger(__name__)
 
@@ -152,10 +152,14 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
 def _run(together: Together, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
     ctx = load_context(together, who.crew_id, [i.uuid for i in incoming if i.uuid],
                        [i.record for i in incoming if i.record], who.received_at)
-    plan = Plan()
-    replies = [_one(ctx, plan, who, rules, inc) for inc in incoming]
+    plan, replies = Plan(), []
     together.flush()  # the savepoint, if no load took it along, before the write
-    record_ids, review_ids = write_plan(together.session, plan, ctx, who.actor, who.received_at)
+    with plan_writer(together, plan, ctx, who.actor, who.received_at) as writer:
+        for n, part in enumerate(_parts(incoming)):
+            if n:
+                writer.send()  # PostgreSQL stores the part before while Python merges this one
+            replies += [_one(ctx, plan, who, rules, inc) for inc in part]
+    record_ids, review_ids = writer.record_ids, writer.review_ids
     originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     stored_reviews: dict[int, list[int]] = {}
     if originals:  # duplicates answer with the review ids their first record got
@@ -171,6 +175,21 @@ def _run(together: Together, who: Uploader, rules, incoming: list[Incoming]) -> 
             found = sorted(i for (u, _), i in review_ids.items() if u == key)
             reply["review_ids"] = found or stored_reviews.get(reply["record_id"], [])
     return replies
+
+
+def _parts(incoming: list[Incoming]) -> list[list[Incoming]]:
+    """The records in the parts the plan is sent in, in order. PostgreSQL takes longer to store a
+    record than Python to merge one, so the first part is the smaller: its write hides the merging
+    of the second. A small upload goes whole: a second statement would cost more than it hides."""
+    n = len(incoming)
+    if n < PARTS_FROM:
+        return [incoming]
+    cuts = [0, *(round(n * f) for f in PART_CUTS), n]
+    return [incoming[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+PARTS_FROM = 16
+PART_CUTS = (0.4,)
 
 
 def _one(ctx: Context, plan: Plan, who: Uploader, rules, inc: Incoming) -> dict:

@@ -1,8 +1,10 @@
-"""Store one upload's plan: on PostgreSQL in one round trip (`pg_writes`); elsewhere with one
-executemany per table."""
+"""Store one upload's plan: on PostgreSQL in parts while the records are merged (`pg_writes`);
+elsewhere at the end, with one executemany per table."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Iterator
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,8 +16,9 @@ from field_api.models import (
 
 from .effects import Plan
 from .loading import Context
-from .pg_writes import write_plan_pg
+from .pg_writes import pipelined_plan
 from .plan_rows import created_events, fresh_items, review_rows, strip
+from .together import Together
 
 
 def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> None:
@@ -34,10 +37,33 @@ def _insert(session: Session, model, rows: list[dict]) -> None:
         session.connection().execute(model.__table__.insert(), rows)
 
 
+class _AtTheEnd:
+    """The portable path: nothing goes out before the whole plan is made (SQLite runs in process,
+    so there is no other core to hand a part to)."""
+
+    record_ids: dict[str, int]
+    review_ids: dict[tuple[str, int], int]
+
+    def send(self) -> None:
+        pass
+
+
+@contextmanager
+def plan_writer(together: Together, plan: Plan, ctx: Context, actor: str, at: datetime) -> Iterator:
+    """Inside, the upload's records are merged into `plan`, calling `send()` between parts. On
+    leaving, everything is stored, and the writer holds `record_ids` (by client UUID) and
+    `review_ids` (by client UUID and correction index)."""
+    if together.pipelined:
+        with pipelined_plan(together, plan, ctx, at) as writer:
+            yield writer
+        return
+    writer = _AtTheEnd()
+    yield writer
+    writer.record_ids, writer.review_ids = write_plan(together.session, plan, ctx, actor, at)
+
+
 def write_plan(session: Session, plan: Plan, ctx: Context, actor: str, at: datetime) -> tuple[dict, dict]:
     """Returns record ids by client UUID and review ids by (client UUID, correction index)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return write_plan_pg(session, plan, ctx, at)
     _insert(session, FieldRecord, plan.records)
     uuids = [row["client_uuid"] for row in plan.records]  # ids read back by unique key
     record_ids = dict(session.execute(select(FieldRecord.client_uuid, FieldRecord.id)

@@ -1,4 +1,5 @@
 """Storing uploads on both backends: isolation of bad records, remerge across uploads, bounded statements."""
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -43,27 +44,31 @@ def count(session, model, *where):
 
 
 def test_when_the_batched_write_fails_each_record_is_stored_on_its_own(session, crew_day, monkeypatch):
-    real = upload_module.write_plan
+    real = upload_module.plan_writer
 
-    def fail_for_batches(session_, plan, *args):
-        if len(plan.records) > 1:
-            raise RuntimeError("simulated: a row moved under the batch")
-        return real(session_, plan, *args)
+    @contextmanager
+    def fail_for_batches(together, plan, *args):
+        with real(together, plan, *args) as writer:
+            yield writer
+            if len(plan.records) > 1:  # after the parts before the last went out
+                raise RuntimeError("simulated: a row moved under the batch")
 
-    monkeypatch.setattr(upload_module, "write_plan", fail_for_batches)
+    monkeypatch.setattr(upload_module, "PARTS_FROM", 2)
+    monkeypatch.setattr(upload_module, "plan_writer", fail_for_batches)
     records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:3], 1)]
     result = upload(session, crew_day, records)
     assert [r["status"] for r in result["results"]] == ["accepted"] * 3
     assert count(session, FieldRecord) == 3 and count(session, FieldReading) == 3
 
 
+@pytest.mark.parametrize("parts_from", [2, 16], ids=["in_parts", "whole"])
 def test_a_row_that_moved_after_the_batch_read_it_stops_the_batch_and_each_record_is_redone(session, crew_day,
-                                                                                             monkeypatch):
+                                                                                             monkeypatch, parts_from):
     from sqlalchemy import update
 
     from field_api.models import WorkEvent
 
-    real_load, real_write, batches = upload_module.load_context, upload_module.write_plan, []
+    real_load, real_write, batches = upload_module.load_context, upload_module.plan_writer, []
     target = crew_day["items"][0]
 
     def load_then_move(together, *args):
@@ -73,12 +78,15 @@ def test_a_row_that_moved_after_the_batch_read_it_stops_the_batch_and_each_recor
                                   .values(version=WorkItem.version + 5))
         return ctx
 
-    def write(session_, plan, *args):
-        batches.append(len(plan.records))
-        return real_write(session_, plan, *args)
+    @contextmanager
+    def write(together, plan, *args):
+        with real_write(together, plan, *args) as writer:
+            yield writer
+            batches.append(len(plan.records))
 
+    monkeypatch.setattr(upload_module, "PARTS_FROM", parts_from)  # the moved item is in the first part
     monkeypatch.setattr(upload_module, "load_context", load_then_move)
-    monkeypatch.setattr(upload_module, "write_plan", write)
+    monkeypatch.setattr(upload_module, "plan_writer", write)
     records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:3], 1)]
     result = upload(session, crew_day, records)
     assert batches == [3, 1, 1, 1]  # the version guard stopped the batch; its savepoint undid all of it
@@ -89,7 +97,10 @@ def test_a_row_that_moved_after_the_batch_read_it_stops_the_batch_and_each_recor
     assert count(session, WorkEvent, WorkEvent.kind == "status_changed", WorkEvent.actor.like("device-%")) == 3
 
 
-def test_a_record_that_cannot_be_stored_is_answered_retry_and_stored_on_a_later_send(session, crew_day, monkeypatch):
+@pytest.mark.parametrize("parts_from", [2, 16], ids=["in_parts", "whole"])
+def test_a_record_that_cannot_be_stored_is_answered_retry_and_stored_on_a_later_send(session, crew_day, monkeypatch,
+                                                                                      parts_from):
+    monkeypatch.setattr(upload_module, "PARTS_FROM", parts_from)  # the bad record is in the last part
     real = upload_module.apply_effects
 
     def broken(ctx, plan, record, *args):
@@ -122,6 +133,40 @@ def test_a_second_edit_that_arrives_first_applies_once_the_first_arrives(session
     premise = session.get(Premise, premise_id)
     assert (premise.street, premise.version) == ("Calle 5 de Mayo", 3)
     assert session.scalars(select(ReviewItem.status)).all() == ["applied"]
+
+
+def test_a_conflict_in_the_first_part_that_the_second_part_settles_is_stored_once_as_applied(
+        session, crew_day, monkeypatch, caplog):
+    monkeypatch.setattr(upload_module, "PARTS_FROM", 2)  # PostgreSQL sends each record in its own part
+    a, b = crew_day["items"][:2]
+    premise_id = crew_day["accounts"][0].premise_id
+    later = cut(a.id, 2, reading=("M-0", 130.0),
+                corrections=[correction("premise", premise_id, "street", "Calle Cinco", "Calle 5 de Mayo")])
+    earlier = cut(b.id, 1, reading=("M-1", 130.0),
+                  corrections=[correction("premise", premise_id, "street", "Calle 5", "Calle Cinco")])
+    results = upload(session, crew_day, [later, earlier])["results"]
+    assert "record by record" not in caplog.text  # stored in parts, not redone one by one
+    session.expire_all()
+    assert [r["status"] for r in results] == ["conflict", "accepted"]
+    review = session.scalars(select(ReviewItem)).one()
+    assert (review.status, review.record_id, results[0]["review_ids"]) == ("applied", results[0]["record_id"],
+                                                                           [review.id])
+    premise = session.get(Premise, premise_id)
+    assert (premise.street, premise.version) == ("Calle 5 de Mayo", 3)
+
+
+def test_a_conflict_whose_part_is_followed_only_by_its_resend_keeps_its_review(session, crew_day, monkeypatch,
+                                                                                caplog):
+    monkeypatch.setattr(upload_module, "PARTS_FROM", 2)  # the last part has no new record of its own
+    premise_id = crew_day["accounts"][0].premise_id
+    record = cut(crew_day["items"][0].id, 1, reading=("M-0", 120.0),
+                 corrections=[correction("premise", premise_id, "street", "Otra", "Calle Nueva")])
+    results = upload(session, crew_day, [record, record])["results"]
+    assert "record by record" not in caplog.text
+    review = session.scalars(select(ReviewItem)).one()
+    assert [(r["status"], r["record_id"], r["review_ids"]) for r in results] == [
+        ("conflict", review.record_id, [review.id]), ("duplicate", review.record_id, [review.id])]
+    assert (review.status, count(session, FieldRecord)) == ("open", 1)
 
 
 def test_two_readings_of_one_meter_on_one_day_are_both_kept_as_field_facts(session, crew_day):
