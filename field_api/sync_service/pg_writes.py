@@ -205,8 +205,8 @@ def _key_id(ins: _Insert, names: dict) -> str:
 def _key_join(ins: _Insert, names: dict) -> str:
     if ins.key_of is WorkItem:
         return f' JOIN {names[WorkItem]} AS n ON n."open_key" = k.key'
-    # LEFT: a key without a record leaves record_id NULL, and the NOT NULL column fails the
-    # statement, rather than the row silently vanishing.
+    # LEFT, so a row whose key found no record is not silently dropped: its record_id is NULL,
+    # which every such table but office_alert refuses (an alert may stand without a record).
     return f' LEFT JOIN {names[FieldRecord]} AS n ON n."client_uuid" = k.key' if FieldRecord in names else ""
 
 
