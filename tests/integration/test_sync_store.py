@@ -97,6 +97,28 @@ def test_a_row_that_moved_after_the_batch_read_it_stops_the_batch_and_each_recor
     assert count(session, WorkEvent, WorkEvent.kind == "status_changed", WorkEvent.actor.like("device-%")) == 3
 
 
+def test_a_first_part_that_postgresql_refuses_is_undone_and_each_record_is_redone(session, crew_day, monkeypatch,
+                                                                                  caplog):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("only PostgreSQL sends the plan in parts")
+    import field_api.sync_service.pg_writes as pg_writes
+
+    real, sent = pg_writes._statement, []
+
+    def refused_first(*args):
+        statement = real(*args)
+        sent.append(statement)
+        return ("SELECT 1 / 0", []) if len(sent) == 1 else statement  # the server refuses it
+
+    monkeypatch.setattr(upload_module, "PARTS_FROM", 2)
+    monkeypatch.setattr(pg_writes, "_statement", refused_first)
+    records = [cut(i.id, n, reading=(f"M-{n - 1}", 120.0)) for n, i in enumerate(crew_day["items"][:3], 1)]
+    assert [r["status"] for r in upload(session, crew_day, records)["results"]] == ["accepted"] * 3
+    assert "record by record" in caplog.text and len(sent) == 2 + 3  # two parts, then one per record
+    assert count(session, FieldRecord) == 3 and count(session, FieldReading) == 3
+    assert count(session, WorkItem, WorkItem.status == "done") == 3
+
+
 @pytest.mark.parametrize("parts_from", [2, 16], ids=["in_parts", "whole"])
 def test_a_record_that_cannot_be_stored_is_answered_retry_and_stored_on_a_later_send(session, crew_day, monkeypatch,
                                                                                       parts_from):
