@@ -142,6 +142,22 @@ def test_a_record_that_cannot_be_stored_is_answered_retry_and_stored_on_a_later_
     assert count(session, FieldRecord) == 3
 
 
+def test_an_item_the_device_never_downloaded_is_dispatched_by_its_upload_and_then_merged(session, crew_day):
+    from field_api.models import WorkEvent
+
+    reconnection = make_item(session, crew_day["accounts"][0], "reconnection", "restore", status="planned")
+    publish_batch(session, crew_day["crew"], [reconnection], status="planned")
+    session.commit()
+    records = [cut(reconnection.id, 1, "done", reading=("M-0", 121.0)),
+               cut(crew_day["items"][1].id, 2, reading=("M-1", 120.0))]
+    assert [r["status"] for r in upload(session, crew_day, records)["results"]] == ["accepted", "accepted"]
+    session.expire_all()
+    assert session.get(WorkItem, reconnection.id).status == "done"
+    events = session.scalars(select(WorkEvent).where(WorkEvent.work_item_id == reconnection.id,
+                                                     WorkEvent.kind == "status_changed").order_by(WorkEvent.id))
+    assert [e.details["status"] for e in events] == ["dispatched", "done"]
+
+
 def two_edits_of_one_street(crew_day) -> tuple[int, dict, dict]:
     """The premise, and two records correcting its street: the later edit, then the earlier one."""
     a, b = crew_day["items"][:2]
