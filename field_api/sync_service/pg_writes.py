@@ -37,29 +37,20 @@ from .effects import Plan
 from .loading import Context
 from .plan_rows import created_events, fresh_items, review_rows, strip
 from .rows import Row, StaleRow
-from .together import Together, rows_of
+from .together import Together
 
 _PLAN_LISTS = tuple(f.name for f in fields(Plan))
 
 
 class PipelinedPlan:
-    """Sends an upload's plan in parts (`send`), then the statements asked for with `then`; holds
-    `record_ids`, `review_ids` and `then_rows` once all is back."""
+    """Sends an upload's plan in parts (`send`); `record_ids` and `review_ids` once all is back."""
 
-    def __init__(self, together: Together, plan: Plan, ctx: Context, at: datetime):
-        self.together, self.plan, self.ctx, self.at = together, plan, ctx, at
-        self.connection = together.conn.connection.driver_connection
+    def __init__(self, connection, plan: Plan, ctx: Context, at: datetime):
+        self.connection, self.plan, self.ctx, self.at = connection, plan, ctx, at
         self._sent = dict.fromkeys(_PLAN_LISTS, 0)  # rows of each plan list already sent
         self._statements: list[tuple[RawCursor, list]] = []
-        self._then: list = []
-        self._then_cursors: list = []
         self.record_ids: dict[str, int] = {}
         self.review_ids: dict[tuple[str, int], int] = {}
-        self.then_rows: list[list[tuple]] = []
-
-    def then(self, steps: list) -> None:
-        """Statements (`together.Step`) to run once the plan is stored, in the same round trip."""
-        self._then = list(steps)
 
     def send(self, last: bool = False) -> None:
         """Send the rows planned since the last call, and the pending updates. The new review items
@@ -78,11 +69,6 @@ class PipelinedPlan:
         self._statements.append((cursor, updates))
         cursor.execute(*statement)
 
-    def finish(self) -> None:
-        """The last part, then the statements asked for with `then`."""
-        self.send(last=True)
-        self.together.send(self._then, self._then_cursors)
-
     def read_back(self) -> None:
         """The ids each statement returned; `StaleRow` if an UPDATE missed a row."""
         uuid_of: dict[int, str] = {}
@@ -95,22 +81,22 @@ class PipelinedPlan:
             uuid_of.update((record_id, uuid) for uuid, record_id in record_ids or [])
             for record_id, index, review_id in review_ids or []:
                 self.review_ids[(uuid_of[record_id], index)] = review_id  # a record of this upload
-        self.then_rows = [rows_of(cursor) for cursor in self._then_cursors]
 
     def close(self) -> None:
-        for cursor in [c for c, _ in self._statements] + self._then_cursors:
+        for cursor, _ in self._statements:
             cursor.close()
 
 
 @contextmanager
 def pipelined_plan(together: Together, plan: Plan, ctx: Context, at: datetime) -> Iterator[PipelinedPlan]:
-    """Inside: `send()` the plan's parts as the records are merged. On leaving: the rest goes out,
-    then the statements asked for with `then`, and everything comes back."""
-    writer = PipelinedPlan(together, plan, ctx, at)
+    """Inside: `send()` the plan's parts as the records are merged. On leaving: the rest goes out, and
+    the ids come back."""
+    raw = together.conn.connection.driver_connection
+    writer = PipelinedPlan(raw, plan, ctx, at)
     try:
-        with writer.connection.pipeline():
+        with raw.pipeline():
             yield writer
-            writer.finish()
+            writer.send(last=True)
         writer.read_back()
     finally:
         writer.close()

@@ -1,8 +1,7 @@
 """An upload's statements in as few round trips as the database allows.
 
 On PostgreSQL, statements that do not need each other's answers go in one round trip (psycopg's
-pipeline mode): the opening of an upload, the loading of what its records refer to, and its
-closing, which `pg_writes` sends (`send`) behind the write.
+pipeline mode): the opening of an upload, the loading of what its records refer to, its closing.
 Each round trip here costs about what PostgreSQL takes to answer a lookup by key, and SQLAlchemy's
 own work per statement as much again (bench/sync.py, profiled), so they run on the driver's
 cursors. Elsewhere (SpatiaLite, in process) they run one after another through SQLAlchemy.
@@ -54,25 +53,20 @@ class Together:
                 for sql in deferred:
                     cursors.append(raw.cursor())
                     cursors[-1].execute(sql)
-                self.send(steps, cursors)
-            return [rows_of(c) for c in cursors[len(deferred):]]
+                for statement, params in steps:
+                    compiled, processors = _compiled(statement, self.conn)
+                    # With the statement's own literals, and lists written out where SQLAlchemy
+                    # expands them (IN of constants).
+                    state = compiled.construct_expanded_state(params)
+                    processors = {**processors, **state.processors} if state.processors else processors
+                    cursors.append(raw.cursor())
+                    cursors[-1].execute(state.statement, {k: processors[k](v) if k in processors else v
+                                                          for k, v in state.parameters.items()})
+            # The result's status, not `description`, which builds a column object per column.
+            return [c.fetchall() if c.pgresult.status == TUPLES_OK else [] for c in cursors[len(deferred):]]
         finally:
             for cursor in cursors:
                 cursor.close()
-
-    def send(self, steps: Sequence[Step], cursors: list) -> None:
-        """PostgreSQL, inside an open pipeline: send `steps`, adding a cursor for each to `cursors`
-        (the caller closes them); `rows_of` reads each once the pipeline is synced."""
-        raw = self.conn.connection.driver_connection
-        for statement, params in steps:
-            compiled, processors = _compiled(statement, self.conn)
-            # With the statement's own literals, and lists written out where SQLAlchemy expands
-            # them (IN of constants).
-            state = compiled.construct_expanded_state(params)
-            processors = {**processors, **state.processors} if state.processors else processors
-            cursors.append(raw.cursor())
-            cursors[-1].execute(state.statement, {k: processors[k](v) if k in processors else v
-                                                  for k, v in state.parameters.items()})
 
     def defer(self, sql: str) -> None:
         """A statement without parameters or rows (SAVEPOINT, RELEASE...) that may wait for the
@@ -88,11 +82,10 @@ class Together:
             self.run([])
 
     @contextmanager
-    def savepoint(self, name: str, release: bool = True) -> Iterator[None]:
+    def savepoint(self, name: str) -> Iterator[None]:
         """What runs inside is undone on an exception, and the transaction stays usable. On
         PostgreSQL the SAVEPOINT goes out with the next round trip and its RELEASE with the one
-        after the block, or never with `release=False` (when nothing but the transaction's end
-        follows, which ends the savepoint too); elsewhere SQLAlchemy's nested transaction."""
+        after the block; elsewhere SQLAlchemy's nested transaction."""
         if not self.pipelined:
             with self.session.begin_nested():
                 self.session.connection()  # the session emits SAVEPOINT only when asked for its connection
@@ -108,8 +101,7 @@ class Together:
                 self._deferred.clear()
                 self.conn.exec_driver_sql(f"ROLLBACK TO SAVEPOINT {name}")
             raise
-        if release:
-            self.defer(f"RELEASE SAVEPOINT {name}")
+        self.defer(f"RELEASE SAVEPOINT {name}")
 
 
 def _compiled(statement: Executable, conn) -> tuple[Any, dict]:
@@ -126,12 +118,6 @@ def _compiled(statement: Executable, conn) -> tuple[Any, dict]:
         # The processors SQLAlchemy applies to each parameter before the driver sees it (JSON...).
         found = _COMPILED[key] = (statement, compiled, dict(compiled._bind_processors))
     return found[1], found[2]
-
-
-def rows_of(cursor) -> list[tuple]:
-    """A synced pipeline cursor's rows (an empty list for a statement without rows). The result's
-    status, not `description`, which builds a column object per column."""
-    return cursor.fetchall() if cursor.pgresult.status == TUPLES_OK else []
 
 
 def _rows(result) -> list[tuple]:

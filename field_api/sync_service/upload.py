@@ -125,42 +125,33 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     rules = (policy_calendar(policy, (received_at - timedelta(days=7)).date(), zone),
              SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,
                         policy.reconnection_deadline_hours, policy.domestic_cut_action))
-    def closing(results: list[dict]) -> list:
-        """The upload's counts, and the photos the device still owes."""
-        counts: dict[str, int] = {}
-        for r in results:
-            counts[r["status"]] = counts.get(r["status"], 0) + 1
-        return [(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts}),
-                (MISSING_OF_DEVICE, {"device_id": device_id, "limit": MISSING_LIMIT})]
-
     try:
-        # The closing rides with the write. The savepoint is never released: nothing follows it in
-        # this transaction but the caller's commit, which ends it.
-        with together.savepoint("upload_merge", release=False):
-            results, closed = _run(together, who, rules, incoming, closing)
+        with together.savepoint("upload_merge"):
+            results = _run(together, who, rules, incoming)
     except Exception:  # noqa: BLE001 - any failure: isolate the records from each other
         log.warning("Upload %s: the batched merge failed; retrying record by record", upload_id, exc_info=True)
         results = []
         for inc in incoming:
             try:
                 with together.savepoint("upload_record"):
-                    results += _run(together, who, rules, [inc])[0]
+                    results += _run(together, who, rules, [inc])
             except Exception:  # noqa: BLE001
                 log.exception("Upload %s: record %s could not be stored", upload_id, inc.uuid)
                 results.append({"client_uuid": inc.uuid, "status": "rejected", "retry": True,
                                 "message": "El servidor no pudo guardar este registro; envíelo de nuevo más tarde"})
-        closed = together.run(closing(results))
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    closing = together.run([(_UPLOAD_COUNTS, {"upload_id": upload_id, "counts": counts}),
+                            (MISSING_OF_DEVICE, {"device_id": device_id, "limit": MISSING_LIMIT})])
     return {"received_at": received_at, "clock_offset_s": who.offset.total_seconds(),
             "clock_suspect": clock_is_suspect(who.offset), "results": results,
-            "missing_photos": missing_of(closed[1])}
+            "missing_photos": missing_of(closing[1])}
 
 
-def _run(together: Together, who: Uploader, rules, incoming: list[Incoming],
-         closing=None) -> tuple[list[dict], list]:
-    """The replies, and the rows of the `closing(replies)` statements, run once the plan is stored."""
+def _run(together: Together, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
     ctx = load_context(together, who.crew_id, [i.uuid for i in incoming if i.uuid],
                        [i.record for i in incoming if i.record], who.received_at)
-    originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     plan, replies = Plan(), []
     together.flush()  # the savepoint, if no load took it along, before the write
     with plan_writer(together, plan, ctx, who.actor, who.received_at) as writer:
@@ -168,13 +159,13 @@ def _run(together: Together, who: Uploader, rules, incoming: list[Incoming],
             if n:
                 writer.send()  # PostgreSQL stores the part before while Python merges this one
             replies += [_one(ctx, plan, who, rules, inc) for inc in part]
-        # Duplicates answer with the review ids their first record got.
-        lookup = [(_reviews_of(together.conn), {"record_ids": list_param(originals)})] if originals else []
-        writer.then(lookup + (closing(replies) if closing else []))
     record_ids, review_ids = writer.record_ids, writer.review_ids
+    originals = {s.record_id for s in ctx.stored.values() if s.record_id is not None}
     stored_reviews: dict[int, list[int]] = {}
-    for review_id, record_id in writer.then_rows[0] if originals else []:
-        stored_reviews.setdefault(record_id, []).append(review_id)
+    if originals:  # duplicates answer with the review ids their first record got
+        [rows] = together.run([(_reviews_of(together.conn), {"record_ids": list_param(originals)})])
+        for review_id, record_id in rows:
+            stored_reviews.setdefault(record_id, []).append(review_id)
     for reply in replies:
         key = reply.pop("_record", None)
         if key is None:
@@ -183,7 +174,7 @@ def _run(together: Together, who: Uploader, rules, incoming: list[Incoming],
         if "review_ids" in reply:
             found = sorted(i for (u, _), i in review_ids.items() if u == key)
             reply["review_ids"] = found or stored_reviews.get(reply["record_id"], [])
-    return replies, writer.then_rows[len(lookup):]
+    return replies
 
 
 # From this many records an upload's plan goes out in two parts, the first with this share of them.

@@ -43,24 +43,16 @@ class _AtTheEnd:
 
     record_ids: dict[str, int]
     review_ids: dict[tuple[str, int], int]
-    then_rows: list[list[tuple]]
-
-    def __init__(self):
-        self.steps: list = []
 
     def send(self) -> None:
         pass
 
-    def then(self, steps: list) -> None:
-        self.steps = list(steps)
-
 
 @contextmanager
 def plan_writer(together: Together, plan: Plan, ctx: Context, actor: str, at: datetime) -> Iterator:
-    """Inside, the upload's records are merged into `plan`, calling `send()` between parts, and
-    `then(steps)` names the statements to run once the plan is stored (in the same round trip on
-    PostgreSQL). On leaving, everything is stored, and the writer holds `record_ids` (by client
-    UUID), `review_ids` (by client UUID and correction index) and `then_rows` (per step)."""
+    """Inside, the upload's records are merged into `plan`, calling `send()` between parts. On
+    leaving, everything is stored, and the writer holds `record_ids` (by client UUID) and
+    `review_ids` (by client UUID and correction index)."""
     if together.pipelined:
         with pipelined_plan(together, plan, ctx, at) as writer:
             yield writer
@@ -68,7 +60,6 @@ def plan_writer(together: Together, plan: Plan, ctx: Context, actor: str, at: da
     writer = _AtTheEnd()
     yield writer
     writer.record_ids, writer.review_ids = write_plan(together.session, plan, ctx, actor, at)
-    writer.then_rows = together.run(writer.steps)
 
 
 def write_plan(session: Session, plan: Plan, ctx: Context, actor: str, at: datetime) -> tuple[dict, dict]:

@@ -61,14 +61,3 @@ def test_a_savepoint_left_before_it_reached_the_database_sends_nothing(together)
         with together.savepoint("t"):
             raise RuntimeError("before any statement")
     assert n(together) == 30
-
-
-def test_a_savepoint_kept_unreleased_stands_until_the_transaction_ends(together):
-    if not together.pipelined:
-        pytest.skip("SQLAlchemy's nested transaction on SQLite always releases its savepoint")
-    together.run([(_SET, {"n": 41})])
-    with together.savepoint("t", release=False):
-        together.run([(_SET, {"n": 55})])
-    assert n(together) == 55  # a later round trip, which would have carried a RELEASE
-    together.conn.exec_driver_sql("ROLLBACK TO SAVEPOINT t")  # still there
-    assert n(together) == 41
