@@ -1,7 +1,7 @@
 """What an accepted record's effects (`sync.effects`) become in field_api: rows to write.
 
 Nothing here touches the database: every effect turns into a change in the upload's `RowWriter`
-or a row in the `Plan`, and `writes.write_plan` stores them all at once.
+or a row in the `Plan`, and `writes.plan_writer` stores them (on PostgreSQL in two parts).
 """
 from __future__ import annotations
 
