@@ -93,9 +93,7 @@ def _when_missing(field: fields.Field, key: str) -> Callable[[dict], Any]:
     if not _plain(field):
         return lambda data: field.deserialize(missing, key, data)
     if field.required:
-        def required(data):
-            raise _Declined
-        return required
+        return lambda data: _declined()
     default = field.load_default
     if callable(default):
         return lambda data: default()

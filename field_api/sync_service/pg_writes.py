@@ -71,16 +71,16 @@ class PipelinedPlan:
 
     def read_back(self) -> None:
         """The ids each statement returned; `StaleRow` if an UPDATE missed a row."""
-        uuid_of: dict[int, str] = {}
+        reviews = []
         for cursor, updates in self._statements:
             record_ids, review_ids, *found = cursor.fetchone()
             for (table, _, rows), n in zip(updates, found):
                 if n != len(rows):  # a row moved although it was read under lock: redo with fresh rows
                     raise StaleRow(f"{len(rows) - n} {table.name} row(s) changed while the upload was merged")
             self.record_ids.update(record_ids or [])
-            uuid_of.update((record_id, uuid) for uuid, record_id in record_ids or [])
-            for record_id, index, review_id in review_ids or []:
-                self.review_ids[(uuid_of[record_id], index)] = review_id  # a record of this upload
+            reviews += review_ids or []
+        uuid_of = {record_id: uuid for uuid, record_id in self.record_ids.items()}  # records of this upload
+        self.review_ids = {(uuid_of[record_id], index): review_id for record_id, index, review_id in reviews}
 
     def close(self) -> None:
         for cursor, _ in self._statements:

@@ -109,7 +109,7 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     incoming = [parse(raw, sent_at) for raw in raw_records]
     together = Together(session)
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
-    item_ids = sorted({int(i.record.work_item_id) for i in incoming if i.record})
+    item_ids = list_param(int(i.record.work_item_id) for i in incoming if i.record)
     contact = crew_id is not None and bool(item_ids)
     opening = together.run([
         (_device_lock(together.conn), {"device_id": device_id, "cached_plans_from": CACHED_PLANS_FROM_BYTES}),
