@@ -3,10 +3,11 @@
     .venv/bin/python bench/sync.py                 # 250 crews x 40 records, 50 devices over HTTP
     .venv/bin/python bench/sync.py --crews 25 --devices 10  # a quick run
 
-The merge runs three times over different crews: the first day on a new database, one upload after
-another; then, with statistics as autovacuum keeps them, the next day one after another, and again
-with as many worker processes as the gunicorn server below has workers, as they take an end-of-day
-rush. The baseline inserts the rows the second pass added, plainly (see `plain_inserts`).
+The merge runs over different crews: the first day on a new database, one upload after another;
+then, with statistics as autovacuum keeps them, the next day one after another, in --rounds rounds
+(the VM's speed drifts from one minute to the next, so their median is the figure); and again with as
+many worker processes as the gunicorn server below has workers, as they take an end-of-day rush. Each
+pass is followed by its baseline: the rows it added, inserted again plainly (see `plain_inserts`).
 
 Uses the scratch database `cuadrilla_bench_sync` (dropped and created anew) and serves the app with
 gunicorn on 127.0.0.1 only. Every loop is bounded in count and time; the server is stopped at the end.
@@ -29,6 +30,7 @@ import urllib.error
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
+from statistics import median
 
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import sessionmaker
@@ -308,6 +310,8 @@ def main() -> None:
     parser.add_argument("--merge-workers", type=int, default=None,
                         help="processes in the third merge pass (default: as many as gunicorn workers); "
                              "the first two merge one upload after another")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="next-day merges one after another, each timed against its own plain insert")
     args = parser.parse_args()
     args.merge_workers = args.merge_workers or args.workers
     stops = 40
@@ -315,7 +319,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         engine = fresh_engine("postgis", Path(tmp), DB)
     t0 = time.perf_counter()
-    merging = args.crews * (3 if args.merge_workers > 1 else 2)
+    merging = args.crews * (1 + args.rounds + (args.merge_workers > 1))
     data = seed(engine, merging + args.devices, stops)
     analyze(engine)  # statistics of the seeded registry, as autovacuum would have them after an import
     print(f"Seeded {merging + args.devices} crews x {stops} dispatched items in {time.perf_counter() - t0:.1f} s")
@@ -325,32 +329,36 @@ def main() -> None:
           f"{pkg['gzip_bytes'] / pkg['stops']:.0f} bytes/stop (target <= 600)")
 
     workers, c = args.merge_workers, args.crews
-    first = merge_pass(engine, data, range(c), stops, 1)
-    first["label"] = "the first day on a new database, one after another"
-    analyze(engine)  # as autovacuum has them a minute later: statistics that know the day's records
-    engine.dispose()  # and connections that have not planned anything yet
-    runs = [first, merge_pass(engine, data, range(c, 2 * c), stops, 1)]
-    runs[1]["label"] = "the next day, one after another"
-    strict = plain_inserts(engine, runs[1]["before"], ("field_record",))
-    same = plain_inserts(engine, runs[1]["before"], WRITTEN_TABLES)
-    written = rows_written(engine, runs[1]["before"])
+    passes = [(1, "the first day on a new database, one after another")]
+    passes += [(1, f"the next day, one after another, round {r + 1} of {args.rounds}") for r in range(args.rounds)]
     if workers > 1:
-        runs.append(merge_pass(engine, data, range(2 * c, 3 * c), stops, workers))
-        runs[2]["label"] = f"the next day, {workers} worker processes at once"
-    for m in runs:
-        rate = m["records"] / m["merge_s"]
-        print(f"Merge: {m['records']:,} mixed records in {args.crews} uploads (one transaction each; {m['label']}): "
+        passes.append((workers, f"the next day, {workers} worker processes at once"))
+    runs = []
+    for n, (procs, label) in enumerate(passes):
+        m = merge_pass(engine, data, range(n * c, (n + 1) * c), stops, procs)
+        # Its own rows, inserted plainly right after it: the same rows, in the same spell of the VM.
+        m.update(label=label, same=plain_inserts(engine, m["before"], WRITTEN_TABLES),
+                 strict=plain_inserts(engine, m["before"], ("field_record",)), written=rows_written(engine, m["before"]))
+        runs.append(m)
+        if n == 0:
+            analyze(engine)  # as autovacuum has them a minute later: statistics that know the day's records
+            engine.dispose()  # and connections that have not planned anything yet
+        rate, same, strict = m["records"] / m["merge_s"], m["same"], m["strict"]
+        print(f"Merge: {m['records']:,} mixed records in {args.crews} uploads (one transaction each; {label}): "
               f"{m['merge_s']:.2f} s = {rate:,.0f} records/s (target >= 1,000); statuses {m['statuses']}")
         print(f"  ratio to a plain bulk INSERT of the same records' rows: {same['plain_s'] / m['merge_s']:.3f} "
-              f"(target >= 0.25); to the {strict['rows']:,} field_record rows alone: "
-              f"{strict['plain_s'] / m['merge_s']:.3f}")  # three places: 0.246 is not 0.25
-    print(f"Plain bulk INSERT (executemany per table, indexes but no foreign keys, one transaction) of the rows "
-          f"the second merge added: {same['rows']:,} rows in {same['plain_s']:.2f} s; of its "
-          f"{strict['rows']:,} field_record rows alone: {strict['plain_s']:.2f} s (medians of {PLAIN_RUNS} runs: "
-          f"{', '.join(f'{t:.2f}' for t in same['runs'])} s; {', '.join(f'{t:.2f}' for t in strict['runs'])} s)")
+              f"(target >= 0.25; {same['rows']:,} rows in {same['plain_s']:.2f} s); to the {strict['rows']:,} "
+              f"field_record rows alone: {strict['plain_s'] / m['merge_s']:.3f} ({strict['plain_s']:.2f} s)")
+    rounds = runs[1:1 + args.rounds]
+    print(f"Next day, one after another, {len(rounds)} rounds: median {median(r['records'] / r['merge_s'] for r in rounds):,.0f} "
+          f"records/s; ratio median {median(r['same']['plain_s'] / r['merge_s'] for r in rounds):.3f} "
+          f"(to the field_record rows alone {median(r['strict']['plain_s'] / r['merge_s'] for r in rounds):.3f})")
+    print(f"Plain bulk INSERT: one executemany per table into copies with indexes but no foreign keys, in one "
+          f"transaction, of the rows the merge pass just before added; each the median of {PLAIN_RUNS} runs")
+    written = runs[1]["written"]
     rows = sum(written.values())
-    print(f"  the merge added {rows:,} rows ({rows / runs[0]['records']:.1f} per record; updates not counted): "
-          + ", ".join(f"{t} {n:,}" for t, n in sorted(written.items(), key=lambda kv: -kv[1])))
+    print(f"  the next day's merge added {rows:,} rows ({rows / runs[1]['records']:.1f} per record; updates not "
+          f"counted): " + ", ".join(f"{t} {n:,}" for t, n in sorted(written.items(), key=lambda kv: -kv[1])))
 
     h = http_phase(engine, data, merging, args.devices, stops, args.workers)
     ok = [lat for _, lat, status in h["latencies"] if status < 500]
