@@ -133,13 +133,13 @@ def create_api(app: Flask) -> Api:
 def init_app(app: Flask) -> None:
     from field_api.auth import layer
 
-    from . import nul_guard
+    from . import json_guard
 
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.extensions["cuadrilla_api"] = create_api(app)
     _register_error_handlers(app)
     layer.init_app(app)
-    nul_guard.init_app(app)  # after the access layer has named the request, before any view
+    json_guard.init_app(app)  # after the access layer has named the request, before any view
 
     import swagger_ui_bundle
 

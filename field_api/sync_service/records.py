@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from marshmallow import ValidationError
 
-from field_api.nul import holds_nul, without_nul
+from field_api.json_faults import FAULTS, fault_of, storable
 from schemas.compiled import CompiledLoader
 from schemas.sync import MAX_ID, RecordSchema
 from sync.idempotency import normalise_uuid
@@ -29,18 +29,36 @@ class Incoming:
 
     @property
     def stored_payload(self):
-        """What is stored of `raw`: itself, or, for a record refused for NUL, with U+FFFD in its place."""
-        return without_nul(self.raw) if NUL_PROBLEM in self.problems else self.raw
+        """What is stored of `raw`: itself, or, for a record refused as unstorable, a storable copy
+        (U+FFFD for NUL and lone surrogates, text for numbers no column holds)."""
+        return storable(self.raw) if self.unstorable else self.raw
+
+    @property
+    def unstorable(self) -> bool:
+        return any(p.code in UNSTORABLE_CODES for p in self.problems)
+
+    @property
+    def fingerprinted(self):
+        """What a record that did not load is keyed by: its raw JSON if that can be encoded (NUL
+        can), else its storable copy."""
+        return self.stored_payload if self.unstorable and NUL_PROBLEM not in self.problems else self.raw
 
 
-NUL_PROBLEM = Problem("", "text.nul", "El registro contiene el carácter NUL (\\u0000), que no se puede guardar "
-                                      "como texto; quítelo y envíe el registro con un client_uuid nuevo")
+def _unstorable_problem(fault: str) -> Problem:
+    code, message = FAULTS[fault]
+    return Problem("", code, f"{message}; no se puede guardar. Corríjalo y envíe el registro con un client_uuid "
+                             "nuevo")
+
+
+UNSTORABLE_CODES = {code for code, _ in FAULTS.values()}
+NUL_PROBLEM = _unstorable_problem("nul")
 
 
 def parse(raw: dict, sent_at: datetime) -> Incoming:
     uuid = normalise_uuid(raw.get("client_uuid")) if isinstance(raw, dict) else None
-    if holds_nul(raw):  # PostgreSQL text cannot hold it: reject for good rather than fail on every retry
-        return Incoming(raw, uuid, None, [NUL_PROBLEM])
+    fault = fault_of(raw)
+    if fault:  # no column can hold it: reject for good rather than fail on every retry
+        return Incoming(raw, uuid, None, [_unstorable_problem(fault)])
     try:
         data = _LOADER.load(raw)
     except ValidationError as err:

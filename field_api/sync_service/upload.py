@@ -202,7 +202,7 @@ def _one(ctx: Context, plan: Plan, who: Uploader, rules, inc: Incoming) -> dict:
                 "message": "El registro no tiene un client_uuid válido (UUID); no se guardó"}
     stored = ctx.stored.get(inc.uuid)
     if stored is not None and stored.device_id != who.device_id:
-        plan.variants.append(_variant(who, inc, raw_fingerprint(inc.raw)))
+        plan.variants.append(_variant(who, inc, raw_fingerprint(inc.fingerprinted)))
         return {"client_uuid": inc.uuid, "status": "conflict",
                 "message": "Este identificador ya lo usó otro dispositivo; envíe el registro con uno nuevo"}
     previous = stored.previous if stored else None
@@ -272,7 +272,7 @@ def _merge(ctx: Context, rec, result, uuid: str) -> None:
 
 
 def _unloadable(ctx: Context, plan: Plan, who: Uploader, inc: Incoming, previous) -> dict:
-    fp = raw_fingerprint(inc.raw)
+    fp = raw_fingerprint(inc.fingerprinted)
     decision = decide(inc.uuid, fp, previous)
     if decision.kind is DecisionKind.DUPLICATE:
         return _duplicate(inc, ctx.stored[inc.uuid])

@@ -1,4 +1,6 @@
 """Malformed filters and ids get a 4xx with the flask-smorest error body, never a 500."""
+import json
+
 import pytest
 
 BAD_QUERIES = [
@@ -49,6 +51,28 @@ def test_text_with_a_nul_character_is_422_not_500(app, tokens, method, url, body
     response = getattr(as_role(app, tokens, "admin"), method)(url, json=body)
     assert response.status_code == 422
     assert "NUL" in str(response.get_json()["errors"]) and response.get_json()["code"] == 422
+
+
+@pytest.mark.parametrize("body, says", [
+    ({"username": "nuevo\ud800", "password": "una clave larga 123", "role": "viewer"}, "surrogate"),
+    ({"username": "nuevo", "password": "una clave larga 123", "role": "viewer", "x": 2**64}, "64 bits"),
+    ({"username": "nuevo", "password": "una clave larga 123", "role": "viewer", "x": float("inf")}, "finito"),
+    ({"username": "nuevo", "password": "una clave larga 123", "role": "viewer", "x": json.loads("[" * 40 + "]" * 40)}, "niveles"),
+])
+def test_json_no_column_can_store_is_422_and_nothing_is_written(app, tokens, session, body, says):
+    from field_api.models.access import OfficeUser
+    from tests.api.conftest import as_role
+
+    response = as_role(app, tokens, "admin").post("/api/v1/users", json=body)
+    assert response.status_code == 422 and response.get_json()["code"] == 422
+    assert says in response.get_json()["message"]
+    assert session.query(OfficeUser).filter(OfficeUser.username.like("nuevo%")).count() == 0
+
+
+def test_json_nested_past_the_parser_stack_is_400_even_without_a_login(anonymous):
+    response = anonymous.post("/api/v1/devices/enroll", data='{"code":' + "[" * 5000 + "]" * 5000 + "}",
+                              content_type="application/json")
+    assert response.status_code == 400 and set(response.get_json()) >= {"code", "status", "message", "errors"}
 
 
 def test_a_username_with_a_final_newline_is_422(app, tokens):

@@ -1,4 +1,5 @@
 """Bad records are rejected one by one with a reason; a bad envelope or an oversized body is a clear 4xx."""
+import json
 from datetime import timedelta
 
 import pytest
@@ -26,6 +27,11 @@ def results(field_day, records, client="cutter"):
      "corrections.0", "correction.not_allowed"),
     ({"work_item_id": 2**40}, "work_item_id", "schema.invalid"),
     ({"readings": [{"meter_serial": "M-0\x00", "value_m3": 1}]}, "", "text.nul"),  # PostgreSQL cannot store it
+    # What no column holds was stored with the refused record, and failed on every retry:
+    ({"notes": "nota \ud800"}, "", "text.surrogate"),
+    ({"work_item_id": 2**70}, "", "json.integer"),
+    ({"extra": float("nan")}, "", "json.not_finite"),
+    ({"extra": json.loads("[" * 300 + "]" * 300)}, "", "json.depth"),
     ({"photos": [{"sha256": "ab" * 32 + "\n", "size": 10, "content_type": "image/jpeg"}]},  # "$" let it in
      "photos.0.sha256", "schema.invalid"),
 ])
