@@ -46,8 +46,12 @@ def check_lon_lat(lon: float, lat: float, what: str = "coordinate") -> None:
         )
 
 
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database: a bigger one names nothing
+ID_RANGE = validate.Range(1, MAX_ID)
+
+
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_ID))  # times page_size: still 64-bit
     page_size = fields.Integer(
         load_default=None, validate=validate.Range(min=1), metadata={"description": "rows per page"}
     )

@@ -4,20 +4,21 @@ from datetime import timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .vocab import WORK_TYPES
+from .common import ID_RANGE
 
 
 class SelectionSchema(Schema):
     types = fields.List(fields.String(validate=validate.OneOf(tuple(WORK_TYPES))), validate=validate.Length(min=1))
-    sector = fields.Integer(validate=validate.Range(min=1))
+    sector = fields.Integer(validate=ID_RANGE)
     due_before = fields.Date()
     limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 
 class PlanRequestSchema(Schema):
     service_date = fields.Date(required=True)
-    work_item_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), validate=validate.Length(max=5000))
+    work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), validate=validate.Length(max=5000))
     select = fields.Nested(SelectionSchema, metadata={"description": "open work to choose from, instead of ids"})
-    crew_ids = fields.List(fields.Integer(validate=validate.Range(min=1)),
+    crew_ids = fields.List(fields.Integer(validate=ID_RANGE),
                            metadata={"description": "default: every crew"})
     time_budget_s = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=120))
     pesos_per_crew_hour = fields.Float(load_default=300.0, validate=validate.Range(min=0, max=100000),
@@ -31,8 +32,8 @@ class PlanRequestSchema(Schema):
 
 class ReplanSchema(Schema):
     now = fields.AwareDateTime(default_timezone=timezone.utc, metadata={"description": "default: now"})
-    add_work_item_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
-    fixed_work_item_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), load_default=list)
+    add_work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), load_default=list)
+    fixed_work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), load_default=list)
     time_budget_s = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=120))
 
 

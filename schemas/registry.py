@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from schemas import vocab
 
-from .common import BBox, PageArgs, feature_schemas
+from .common import BBox, ID_RANGE, PageArgs, feature_schemas
 
 
 class SectorProperties(Schema):
@@ -38,7 +38,7 @@ class PremiseProperties(Schema):
 
 
 class PremiseListArgs(PageArgs):
-    sector = fields.Integer(validate=validate.Range(min=1), metadata={"description": "sector id"})
+    sector = fields.Integer(validate=ID_RANGE, metadata={"description": "sector id"})
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     land_use = fields.String(validate=validate.OneOf(vocab.LAND_USES))
     connection_status = fields.String(validate=validate.OneOf(vocab.CONNECTION_STATUSES))
@@ -62,7 +62,7 @@ class AccountProperties(Schema):
 
 
 class AccountListArgs(PageArgs):
-    sector = fields.Integer(validate=validate.Range(min=1), metadata={"description": "sector id"})
+    sector = fields.Integer(validate=ID_RANGE, metadata={"description": "sector id"})
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     status = fields.String(validate=validate.OneOf(vocab.SERVICE_STATUSES))
     land_use = fields.String(validate=validate.OneOf(vocab.LAND_USES))

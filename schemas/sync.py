@@ -6,6 +6,8 @@ not load is rejected with its reasons, and the other records go on (DESIGN rule 
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from sync.outcomes import CORRECTABLE_FIELDS, MAX_DWELLINGS, MAX_READING_M3, OUTCOMES, SEAL_STATUSES
@@ -15,10 +17,14 @@ from sync.records import (
 )
 
 from . import vocab
-from .common import WholeMatch
+from .common import MAX_ID, WholeMatch
+
+# A device clock may be years off (1970 after a flat battery) and is still taken, its offset measured;
+# a year such as 1 or 9999 is not a clock, and its arithmetic overflows Python's datetime.
+CLOCK_RANGE = validate.Range(datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2100, 1, 1, tzinfo=timezone.utc),
+                             max_inclusive=False)
 
 MAX_RECORDS_PER_UPLOAD = 500
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 ALL_OUTCOMES = tuple(sorted({o for codes in OUTCOMES.values() for o in codes}))
 SHA256 = WholeMatch(r"^[0-9a-fA-F]{64}$", error="Must be 64 hexadecimal digits (sha256).")
 
@@ -79,8 +85,8 @@ class NewPremiseSchema(Schema):
 class NoticeRecordSchema(Schema):
     address_verified_by = _text(1000, required=True)
     property_description = _text(1000, required=True)
-    started_at = fields.AwareDateTime(required=True, allow_none=True)
-    ended_at = fields.AwareDateTime(required=True, allow_none=True)
+    started_at = fields.AwareDateTime(required=True, allow_none=True, validate=CLOCK_RANGE)
+    ended_at = fields.AwareDateTime(required=True, allow_none=True, validate=CLOCK_RANGE)
     gps = fields.Nested(GpsSchema, required=True, allow_none=True)
     received_by = _text(160, allow_none=True, load_default=None)
     relationship = _text(40, allow_none=True, load_default=None)
@@ -108,7 +114,8 @@ class RecordSchema(Schema):
     work_item_id = fields.Integer(required=True, strict=True, validate=validate.Range(1, MAX_ID))
     outcome = fields.String(required=True, validate=validate.OneOf(ALL_OUTCOMES),
                             metadata={"description": "an outcome code of the work item's type"})
-    captured_at = fields.AwareDateTime(required=True, metadata={"description": "device clock, with its offset"})
+    captured_at = fields.AwareDateTime(required=True, validate=CLOCK_RANGE,
+                                       metadata={"description": "device clock, with its offset"})
     gps = fields.Nested(GpsSchema, allow_none=True, load_default=None)
     readings = fields.List(fields.Nested(ReadingSchema), load_default=list, validate=validate.Length(max=10))
     corrections = fields.List(fields.Nested(CorrectionSchema), load_default=list, validate=validate.Length(max=30))
@@ -148,7 +155,8 @@ def _new_premise(data: dict) -> NewPremise:
 
 
 class UploadSchema(Schema):
-    sent_at = fields.AwareDateTime(required=True, metadata={"description": "the device clock when sending"})
+    sent_at = fields.AwareDateTime(required=True, validate=CLOCK_RANGE,
+                                   metadata={"description": "the device clock when sending"})
     records = fields.List(fields.Dict(), required=True,
                           validate=validate.Length(min=1, max=MAX_RECORDS_PER_UPLOAD),
                           metadata={"description": "records as in the Record schema, each checked on its own"})
@@ -202,7 +210,7 @@ class EnrolledSchema(Schema):
 
 
 class ChangesArgs(Schema):
-    since = fields.Integer(load_default=0, validate=validate.Range(min=0),
+    since = fields.Integer(load_default=0, validate=validate.Range(0, 2**63 - 1),
                            metadata={"description": "the cursor of the last change seen (0: from the start)"})
 
 

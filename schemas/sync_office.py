@@ -4,13 +4,13 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from . import vocab
-from .common import PageArgs
+from .common import ID_RANGE, PageArgs
 
 DECISIONS = ("accept_field", "keep_registry")
 
 
 class EnrollmentCodeInSchema(Schema):
-    crew_member_id = fields.Integer(required=True, validate=validate.Range(1, 2**31 - 1))
+    crew_member_id = fields.Integer(required=True, validate=ID_RANGE)
     label = fields.String(required=True, validate=validate.Length(min=1, max=80),
                           metadata={"description": "how the office will recognise the phone"})
 
@@ -42,7 +42,7 @@ class DeviceSchema(Schema):
 
 
 class DeviceListArgs(PageArgs):
-    crew = fields.Integer(validate=validate.Range(min=1))
+    crew = fields.Integer(validate=ID_RANGE)
     revoked = fields.Boolean()
 
 
@@ -75,7 +75,7 @@ class ReviewListArgs(PageArgs):
     status = fields.String(load_default="open", validate=validate.OneOf(
         ("open", "accepted", "kept", "applied", "noop", "all")))
     entity = fields.String(validate=validate.OneOf(("premise", "account", "meter")))
-    device = fields.Integer(validate=validate.Range(min=1))
+    device = fields.Integer(validate=ID_RANGE)
 
 
 class ResolveSchema(Schema):
@@ -84,8 +84,8 @@ class ResolveSchema(Schema):
 
 
 class FieldRecordListArgs(PageArgs):
-    device = fields.Integer(validate=validate.Range(min=1))
-    work_item = fields.Integer(validate=validate.Range(min=1))
+    device = fields.Integer(validate=ID_RANGE)
+    work_item = fields.Integer(validate=ID_RANGE)
     status = fields.String(validate=validate.OneOf(("accepted", "conflict", "rejected")))
     missing_photos = fields.Boolean(metadata={"description": "only records still waiting for photos"})
 

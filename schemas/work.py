@@ -7,13 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from . import vocab
 from .vocab import WORK_STATUSES as STATUSES, WORK_TYPES
-from .common import BBox, GeoJSONPolygon, PageArgs
+from .common import BBox, GeoJSONPolygon, ID_RANGE, PageArgs
 
 STAGES = ("reminder", "payment_demand", "cut_warning")
 
 
 class AreaArgs(Schema):
-    sector = fields.Integer(validate=validate.Range(min=1))
+    sector = fields.Integer(validate=ID_RANGE)
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     polygon = GeoJSONPolygon(metadata={"description": "GeoJSON Polygon or MultiPolygon, [lon, lat]"})
     land_use = fields.List(fields.String(validate=validate.OneOf(vocab.LAND_USES)))
@@ -39,7 +39,7 @@ class AnomalyArgs(GenerateArgs):
 
 
 class RequestedInspectionArgs(Schema):
-    account_ids = fields.List(fields.Integer(validate=validate.Range(min=1)), required=True,
+    account_ids = fields.List(fields.Integer(validate=ID_RANGE), required=True,
                               validate=validate.Length(min=1, max=5000))
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
     due_date = fields.Date()
@@ -96,10 +96,10 @@ class WorkItemListArgs(PageArgs):
     type = fields.String(validate=validate.OneOf(tuple(WORK_TYPES)))
     subtype = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
-    sector = fields.Integer(validate=validate.Range(min=1))
+    sector = fields.Integer(validate=ID_RANGE)
     bbox = BBox()
-    crew = fields.Integer(validate=validate.Range(min=1))
-    account = fields.Integer(validate=validate.Range(min=1))
+    crew = fields.Integer(validate=ID_RANGE)
+    account = fields.Integer(validate=ID_RANGE)
     due_before = fields.Date()
 
 
@@ -108,7 +108,7 @@ class ReasonSchema(Schema):
 
 
 class ReassignSchema(ReasonSchema):
-    crew_id = fields.Integer(required=True, allow_none=True, validate=validate.Range(min=1))
+    crew_id = fields.Integer(required=True, allow_none=True, validate=ID_RANGE)
 
 
 class StatusChangeSchema(Schema):
@@ -153,7 +153,7 @@ class PaymentBatchResultSchema(Schema):
 
 
 class AgreementInSchema(Schema):
-    account_id = fields.Integer(required=True, validate=validate.Range(min=1))
+    account_id = fields.Integer(required=True, validate=ID_RANGE)
     total = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False))
     instalments = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
     start_date = fields.Date(required=True)
@@ -173,7 +173,7 @@ class AgreementSchema(Schema):
 
 class AgreementListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(vocab.AGREEMENT_STATUSES))
-    account = fields.Integer(validate=validate.Range(min=1))
+    account = fields.Integer(validate=ID_RANGE)
 
 
 class InstalmentSchema(Schema):

@@ -16,6 +16,7 @@ from sync.notice import notice_problems
 from sync.photos import normalise_sha256, photo_problems
 from sync.problems import Problem
 from sync.records import InspectionFindings, NewPremise, UploadRecord
+from sync.values import clean
 
 OUTCOMES: dict[str, tuple[str, ...]] = {
     "notice": ("served_in_person", "served_on_present", "served_on_neighbour", "posted_refused",
@@ -56,8 +57,8 @@ def value_problem(entity: str, field: str, value: Any) -> str | None:
     """Why `value` cannot be written to `entity.field`, or None if it can."""
     spec = CORRECTABLE_FIELDS[entity][field]
     if spec[0] == "text":
-        text = value.strip() if isinstance(value, str) else value
-        if text is None or text == "":
+        text = clean(value)  # measured as written: NFC can lengthen text (U+FB2C is three code points)
+        if text is None:
             return "no puede quedar vacío" if spec[2] else None
         if not isinstance(text, str):
             return "debe ser texto"

@@ -133,9 +133,10 @@ def create_api(app: Flask) -> Api:
 def init_app(app: Flask) -> None:
     from field_api.auth import layer
 
-    from . import json_guard
+    from . import json_guard, path_ids
 
     app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
+    path_ids.init_app(app)
     app.extensions["cuadrilla_api"] = create_api(app)
     _register_error_handlers(app)
     layer.init_app(app)

@@ -17,7 +17,7 @@ from typing import BinaryIO, Iterator, Protocol
 from sync.photos import ALLOWED_CONTENT_TYPES, MAX_PHOTO_BYTES, sniff_content_type
 
 CHUNK = 64 * 1024
-_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+_RANGE = re.compile(r"^bytes (\d{1,18})-(\d{1,18})/(\d{1,18})$")  # 18 digits: int() stays cheap and 64-bit
 
 
 class PhotoStore(Protocol):

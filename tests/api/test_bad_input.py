@@ -36,6 +36,21 @@ def test_unknown_ids_get_404_naming_the_id(client, url):
     assert "999999" in response.get_json()["message"]
 
 
+@pytest.mark.parametrize("url", ["/api/v1/devices/99999999999999999999", "/api/v1/devices/2147483648",
+                                 "/api/v1/field-records/99999999999999999999", "/api/v1/reviews/2147483648",
+                                 "/api/v1/accounts/0"])
+def test_an_id_beyond_what_the_database_holds_is_404_not_500(client, url):
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["devices?crew=99999999999999999999", "devices?page=4611686018427387904",
+                                   "reviews?device=2147483648", "field-records?work_item=99999999999999999999",
+                                   "work-items?account=2147483648"])
+def test_an_id_or_page_beyond_what_the_database_holds_is_422_not_500(client, query):
+    response = client.get(f"/api/v1/{query}")
+    assert response.status_code == 422 and query.split("?")[1].split("=")[0] in response.get_json()["message"]
+
+
 def test_non_numeric_id_is_404_not_500(client):
     assert client.get("/api/v1/accounts/abc").status_code == 404
 
@@ -53,11 +68,14 @@ def test_text_with_a_nul_character_is_422_not_500(app, tokens, method, url, body
     assert "NUL" in str(response.get_json()["errors"]) and response.get_json()["code"] == 422
 
 
+NEW_USER = {"username": "nuevo", "password": "una clave larga 123", "role": "viewer"}
+
+
 @pytest.mark.parametrize("body, says", [
-    ({"username": "nuevo\ud800", "password": "una clave larga 123", "role": "viewer"}, "surrogate"),
-    ({"username": "nuevo", "password": "una clave larga 123", "role": "viewer", "x": 2**64}, "64 bits"),
-    ({"username": "nuevo", "password": "una clave larga 123", "role": "viewer", "x": float("inf")}, "finito"),
-    ({"username": "nuevo", "password": "una clave larga 123", "role": "viewer", "x": json.loads("[" * 40 + "]" * 40)}, "niveles"),
+    ({**NEW_USER, "username": "nuevo\ud800"}, "surrogate"),
+    ({**NEW_USER, "x": 2**64}, "64 bits"),
+    ({**NEW_USER, "x": float("inf")}, "finito"),
+    ({**NEW_USER, "x": json.loads("[" * 40 + "]" * 40)}, "niveles"),
 ])
 def test_json_no_column_can_store_is_422_and_nothing_is_written(app, tokens, session, body, says):
     from field_api.models.access import OfficeUser

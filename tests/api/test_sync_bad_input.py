@@ -26,6 +26,8 @@ def results(field_day, records, client="cutter"):
     ({"corrections": [{"entity": "account", "entity_id": 1, "field": "protected", "seen": True, "new": False}]},
      "corrections.0", "correction.not_allowed"),
     ({"work_item_id": 2**40}, "work_item_id", "schema.invalid"),
+    ({"captured_at": "0001-01-01T00:00:00+14:00"}, "captured_at", "schema.invalid"),  # overflowed on UTC
+    ({"captured_at": "9999-12-31T23:59:59-12:00"}, "captured_at", "schema.invalid"),
     ({"readings": [{"meter_serial": "M-0\x00", "value_m3": 1}]}, "", "text.nul"),  # PostgreSQL cannot store it
     # What no column holds was stored with the refused record, and failed on every retry:
     ({"notes": "nota \ud800"}, "", "text.surrogate"),
@@ -70,6 +72,7 @@ def test_a_capture_after_the_send_time_is_rejected(field_day):
     ({"records": []}, "sent_at"),
     ({"sent_at": "2026-11-24T17:00:00-07:00", "records": []}, "records"),
     ({"sent_at": "ayer", "records": [{}]}, "sent_at"),
+    ({"sent_at": "9999-12-31T23:59:59-12:00", "records": [{}]}, "sent_at"),  # overflowed on UTC: a 500
     ({"sent_at": "2026-11-24T17:00:00-07:00", "records": ["no soy un registro"]}, "records"),
 ])
 def test_a_malformed_upload_is_422_and_names_the_field(field_day, body, where):
@@ -82,3 +85,9 @@ def test_an_oversized_upload_is_413_with_the_error_body(field_day):
     response = field_day["cutter"].post(UPLOADS, json=upload_body(big))
     assert response.status_code == 413
     assert set(response.get_json()) >= {"code", "status", "message"}
+
+
+@pytest.mark.parametrize("since", ["99999999999999999999", str(2**63)])
+def test_a_change_cursor_beyond_64_bits_is_422(field_day, since):
+    response = field_day["cutter"].get(f"/api/v1/sync/changes?since={since}")
+    assert response.status_code == 422 and "since" in response.get_json()["message"]

@@ -53,6 +53,13 @@ def test_too_large_a_photo_is_413_before_its_bytes_are_read(field_day):
     assert response.status_code == 413 and "at most" in response.get_json()["message"]
 
 
+def test_a_content_range_with_a_number_of_thousands_of_digits_is_422(field_day):
+    paid_on_site(field_day)
+    response = field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG[:10], content_type="image/jpeg",
+                                       headers={"Content-Range": "bytes 0-9/" + "9" * 5000})
+    assert response.status_code == 422 and "Content-Range" in response.get_json()["message"]
+
+
 def test_a_file_that_is_not_the_declared_image_type_is_415(field_day):
     paid_on_site(field_day)
     as_png = field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/png")

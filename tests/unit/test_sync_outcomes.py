@@ -154,6 +154,8 @@ def test_a_verification_with_corrections_needs_them_and_a_confirmation_has_none(
     (Correction("premise", 7, "street", "Juárez", "  "), "correction.bad_value"),
     (Correction("premise", 7, "postal_code", "83600", "8" * 11), "correction.bad_value"),
     (Correction("account", 5, "holder_name", "A", 12), "correction.bad_value"),
+    # 120 characters that NFC makes 360: measured as written, or PostgreSQL refused the accept with a 500
+    (Correction("premise", 7, "street", "Juárez", "\ufb2c" * 120), "correction.bad_value"),
 ])
 def test_crews_correct_only_allowed_fields_with_valid_values(correction, code):
     rec = record("corrections", corrections=(correction,))
