@@ -36,21 +36,24 @@ def _text_fault(text: str) -> str | None:
     return None
 
 
+def _scalar_fault(item) -> str | None:
+    """The fault of a string or number; None for anything else (bool is an int, and in range)."""
+    if isinstance(item, str):
+        return _text_fault(item)
+    if isinstance(item, int):
+        return "integer" if not -MAX_INT - 1 <= item <= MAX_INT else None
+    if isinstance(item, float):
+        return "not_finite" if not math.isfinite(item) else None
+    return None
+
+
 def fault_of(value) -> str | None:
     """Why `value` (parsed JSON) cannot be stored, as a key of FAULTS, or None; "nul" only if
     nothing else is wrong. Walks without recursion, so no nesting overflows Python's stack here."""
     stack, nul = [(value, 1)], None
     while stack:
         item, depth = stack.pop()
-        if isinstance(item, str):
-            fault = _text_fault(item)
-        elif isinstance(item, bool) or item is None:
-            fault = None
-        elif isinstance(item, int):
-            fault = "integer" if not -MAX_INT - 1 <= item <= MAX_INT else None
-        elif isinstance(item, float):
-            fault = "not_finite" if not math.isfinite(item) else None
-        elif isinstance(item, (dict, list)):
+        if isinstance(item, (dict, list)):
             if depth > MAX_DEPTH:
                 return "depth"
             children = item.items() if isinstance(item, dict) else ((None, v) for v in item)
@@ -59,8 +62,7 @@ def fault_of(value) -> str | None:
                     stack.append((k, depth))
                 stack.append((v, depth + 1))
             continue
-        else:
-            fault = None
+        fault = _scalar_fault(item)
         if fault == "nul":
             nul = fault  # the last resort: a value whose only fault is NUL still encodes as JSON
         elif fault:
@@ -71,20 +73,14 @@ def fault_of(value) -> str | None:
 def storable(value, depth: int = 1):
     """`value` made storable: NUL and lone surrogates become U+FFFD, integers beyond 64 bits and
     non-finite numbers their text, and whatever nests beyond MAX_DEPTH the text "…"."""
-    if isinstance(value, str):
-        if _text_fault(value) is None:
+    if not isinstance(value, (dict, list)):
+        if _scalar_fault(value) is None:
             return value
-        return _SURROGATE.sub("\ufffd", value.replace("\x00", "\ufffd"))
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return value if -MAX_INT - 1 <= value <= MAX_INT else str(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if isinstance(value, (dict, list)) and depth > MAX_DEPTH:
+        if isinstance(value, str):
+            return _SURROGATE.sub("\ufffd", value.replace("\x00", "\ufffd"))
+        return str(value)  # an integer beyond 64 bits, NaN or Infinity: kept as its text
+    if depth > MAX_DEPTH:
         return "…"
     if isinstance(value, dict):
         return {storable(k, depth): storable(v, depth + 1) for k, v in value.items()}
-    if isinstance(value, list):
-        return [storable(v, depth + 1) for v in value]
-    return value
+    return [storable(v, depth + 1) for v in value]
