@@ -12,11 +12,11 @@ from field_api.models import FieldRecord, Photo, RecordPhoto
 from field_api.models.base import utcnow
 from sync.photos import normalise_sha256
 
-from .photos import Chunk, FilesystemPhotoStore, PhotoError, check_type
+from .photos import Chunk, FilesystemPhotoStore, PhotoError, PhotoStore, check_type
 from .writes import insert_ignoring_duplicates
 
 
-def photo_store() -> FilesystemPhotoStore:
+def photo_store() -> PhotoStore:
     root = current_app.config["PHOTO_DIR"] or os.path.join(current_app.instance_path, "photos")
     return FilesystemPhotoStore(root)
 
@@ -41,42 +41,43 @@ def expected(session: Session, sha: str, device_id: int) -> RecordPhoto:
                           "manifest) first.")
 
 
-def state(session: Session, store: FilesystemPhotoStore, sha: str, ref: RecordPhoto) -> dict:
+def state(session: Session, store: PhotoStore, sha: str, ref: RecordPhoto) -> dict:
     photo = session.get(Photo, sha)
     if photo is not None:
         return {"sha256": sha, "received_bytes": photo.size, "complete": True, "size": photo.size}
     return {"sha256": sha, "received_bytes": store.received(sha), "complete": False, "size": ref.size}
 
 
-def put_photo(session: Session, store: FilesystemPhotoStore, device_id: int, sha: str, chunk: Chunk,
+def put_photo(session: Session, store: PhotoStore, device_id: int, sha: str, chunk: Chunk,
               stream: BinaryIO, content_type: str | None) -> dict:
     ref = expected(session, sha, device_id)
     photo = session.get(Photo, sha)
     if photo is not None:  # already complete: a retry changes nothing but a row listed meanwhile
         _mark_arrived(session, sha, photo.received_at)
         return state(session, store, sha, ref)
-    if store.has(sha):  # verified earlier, but the row was not committed
-        _register(session, sha, ref.content_type, device_id, store.received(sha))
-        return state(session, store, sha, ref)
-    have = store.received(sha)
-    if chunk.start not in (0, have):
-        raise PhotoError(409, f"The server has the first {have} bytes of this photo; resume from byte {have}.",
-                         have)
-    size = store.write_at(sha, chunk.start, stream, chunk.length)
-    if chunk.start == 0:
-        try:
-            declared = check_type(content_type, store.head(sha))
-        except PhotoError:
-            store.write_at(sha, 0, stream, 0)  # drop the bytes of a refused file
-            raise
-    else:
-        declared = ref.content_type
-    if size < chunk.total:
-        return {"sha256": sha, "received_bytes": size, "complete": False, "size": chunk.total}
-    if size > chunk.total or not store.finish(sha):
-        raise PhotoError(422, "The bytes do not match the sha256 they were sent under; they were discarded. "
-                              "Send the photo again from the start.", 0)
-    _register(session, sha, declared, device_id, size)
+    with store.exclusive(sha) as partial:  # one PUT of this photo at a time, from check to move
+        if store.has(sha):  # verified earlier (by a PUT racing this one, or whose row was not committed)
+            _register(session, sha, ref.content_type, device_id, store.received(sha))
+            return state(session, store, sha, ref)
+        have = partial.size()
+        if chunk.start not in (0, have):
+            raise PhotoError(409, f"The server has the first {have} bytes of this photo; resume from byte "
+                                  f"{have}.", have)
+        size = partial.write_at(chunk.start, stream, chunk.length)
+        if chunk.start == 0:
+            try:
+                declared = check_type(content_type, partial.head())
+            except PhotoError:
+                partial.write_at(0, stream, 0)  # drop the bytes of a refused file
+                raise
+        else:
+            declared = ref.content_type
+        if size < chunk.total:
+            return {"sha256": sha, "received_bytes": size, "complete": False, "size": chunk.total}
+        if size > chunk.total or not partial.finish():
+            raise PhotoError(422, "The bytes do not match the sha256 they were sent under; they were discarded. "
+                                  "Send the photo again from the start.", 0)
+        _register(session, sha, declared, device_id, size)
     return {"sha256": sha, "received_bytes": size, "complete": True, "size": size}
 
 

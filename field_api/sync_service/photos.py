@@ -2,7 +2,8 @@
 
 The store keeps a partial file per photo until every byte has arrived, then checks the sha256 and
 only then makes the photo visible. `FilesystemPhotoStore` keeps files under the instance folder; an
-object-storage store needs the same five methods.
+object-storage store needs the same methods. Each photo has a lock, held across a whole PUT, so that
+concurrent PUTs of one photo (a retry racing its first attempt) never write into each other's bytes.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import fcntl
 import hashlib
 import os
 import re
-from contextlib import contextmanager
+import time
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import BinaryIO, Iterator, Protocol
 
@@ -20,12 +22,25 @@ CHUNK = 64 * 1024
 _RANGE = re.compile(r"^bytes (\d{1,18})-(\d{1,18})/(\d{1,18})$")  # 18 digits: int() stays cheap and 64-bit
 
 
+class PartialPhoto(Protocol):
+    """A photo's bytes received so far, held under the photo's lock (`PhotoStore.exclusive`)."""
+
+    def size(self) -> int: ...
+    def write_at(self, offset: int, stream: BinaryIO, limit: int) -> int: ...
+    def head(self, n: int = 16) -> bytes: ...
+    def finish(self) -> bool: ...
+
+
 class PhotoStore(Protocol):
     def has(self, sha256: str) -> bool: ...
     def received(self, sha256: str) -> int: ...
-    def write_at(self, sha256: str, offset: int, stream: BinaryIO, limit: int) -> int: ...
-    def finish(self, sha256: str) -> bool: ...
+    def exclusive(self, sha256: str) -> AbstractContextManager[PartialPhoto]: ...
     def open(self, sha256: str) -> BinaryIO: ...
+
+
+# How long a PUT waits for another PUT of the same photo (a retry racing its own first attempt).
+LOCK_WAIT_S = 5.0
+_LOCK_POLL_S = 0.05
 
 
 class FilesystemPhotoStore:
@@ -50,50 +65,94 @@ class FilesystemPhotoStore:
             return 0
 
     @contextmanager
-    def _locked(self, sha: str) -> Iterator[BinaryIO]:
-        path = self._partial(sha)
+    def exclusive(self, sha256: str) -> Iterator[_PartialFile]:
+        """The photo's partial file, locked: every check, write, hash and move of one photo happens
+        inside, one request at a time. A PUT that waits longer than LOCK_WAIT_S gets a 409."""
+        path = self._partial(sha256)
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "r+b" if os.path.exists(path) else "w+b") as fh:
-            fcntl.flock(fh, fcntl.LOCK_EX)
-            yield fh
-
-    def write_at(self, sha256: str, offset: int, stream: BinaryIO, limit: int) -> int:
-        """Write at most `limit` bytes of `stream` at `offset`; the partial file ends there. Returns its size."""
-        with self._locked(sha256) as fh:
-            fh.truncate(offset)
-            fh.seek(offset)
-            left = limit
-            while left > 0:
-                chunk = stream.read(min(CHUNK, left))
-                if not chunk:
-                    break
-                fh.write(chunk)
-                left -= len(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-            return fh.tell()
-
-    def finish(self, sha256: str) -> bool:
-        """Verify the partial file's hash; move it into place if it matches, drop it if not."""
-        partial = self._partial(sha256)
-        digest = hashlib.sha256()
-        with open(partial, "rb") as fh:
-            for chunk in iter(lambda: fh.read(CHUNK), b""):
-                digest.update(chunk)
-        if digest.hexdigest() != sha256:
-            os.unlink(partial)
-            return False
-        final = self._final(sha256)
-        os.makedirs(os.path.dirname(final), exist_ok=True)
-        os.replace(partial, final)
-        return True
+        fd = _lock_current(path, time.monotonic() + LOCK_WAIT_S)
+        partial = _PartialFile(fd, path, self._final(sha256), sha256)
+        try:
+            yield partial
+        finally:
+            # Nothing to resume from (complete, refused or empty): drop the file while still locked;
+            # a waiter then finds its descriptor no longer names the path and opens the path anew.
+            if not partial.moved and (self.has(sha256) or partial.size() == 0):
+                os.unlink(path)
+            os.close(fd)
 
     def open(self, sha256: str) -> BinaryIO:
         return open(self._final(sha256), "rb")
 
-    def head(self, sha256: str, n: int = 16) -> bytes:
-        with open(self._partial(sha256), "rb") as fh:
-            return fh.read(n)
+
+def _lock_current(path: str, deadline: float) -> int:
+    """A descriptor of the file at `path` (created if missing, never truncated), locked, that is
+    still the file at `path`: the holder before may have moved it into place or removed it."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise PhotoError(409, "Another upload of this photo is in progress; send it again in a "
+                                              "few seconds.") from None
+                    time.sleep(_LOCK_POLL_S)
+            try:
+                current = os.stat(path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                current = False
+        except BaseException:
+            os.close(fd)
+            raise
+        if current:
+            return fd
+        os.close(fd)
+
+
+class _PartialFile:
+    def __init__(self, fd: int, path: str, final: str, sha256: str):
+        self.fd, self.path, self.final, self.sha256 = fd, path, final, sha256
+        self.moved = False
+
+    def size(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def write_at(self, offset: int, stream: BinaryIO, limit: int) -> int:
+        """Write at most `limit` bytes of `stream` at `offset`; the file ends there. Returns its size."""
+        os.ftruncate(self.fd, offset)
+        position, left = offset, limit
+        while left > 0:
+            chunk = stream.read(min(CHUNK, left))
+            if not chunk:
+                break
+            view = memoryview(chunk)
+            while view:
+                written = os.pwrite(self.fd, view, position)
+                position += written
+                view = view[written:]
+            left -= len(chunk)
+        os.fsync(self.fd)
+        return position
+
+    def head(self, n: int = 16) -> bytes:
+        return os.pread(self.fd, n, 0)
+
+    def finish(self) -> bool:
+        """Verify the hash; if it matches, move the file into place (still locked), else empty it."""
+        digest, position = hashlib.sha256(), 0
+        while chunk := os.pread(self.fd, CHUNK, position):
+            digest.update(chunk)
+            position += len(chunk)
+        if digest.hexdigest() != self.sha256:
+            os.ftruncate(self.fd, 0)
+            return False
+        os.makedirs(os.path.dirname(self.final), exist_ok=True)
+        os.replace(self.path, self.final)
+        self.moved = True
+        return True
 
 
 class PhotoError(Exception):
