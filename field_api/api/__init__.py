@@ -5,7 +5,8 @@ import logging
 
 from flask import Flask, jsonify, send_from_directory
 from flask_smorest import Api
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import InternalServerError
 
 from field_api.auth.service import AccessConflict, AuthError, TooManyAttempts, WeakPassword
@@ -34,6 +35,11 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     RegistrationDecided: 409,
     RegistrationIncomplete: 422,
 }
+
+
+CHANGED_MEANWHILE = "The data changed while this request was handled; reload and retry."
+# PostgreSQL's deadlock and serialization failures: a concurrent request won, and a retry may not.
+RETRYABLE_SQLSTATES = {"40P01", "40001"}
 
 
 def _extra_headers(exc: Exception) -> dict:
@@ -91,6 +97,19 @@ def _register_error_handlers(app: Flask) -> None:
         # Two offices racing to create the same open work, or a duplicate key slipping past a check.
         log.warning("Integrity error: %s", exc.orig)
         return jsonify(error_body(409, "The change conflicts with data stored meanwhile; reload and retry.")), 409
+
+    @app.errorhandler(StaleDataError)
+    def stale(exc):
+        # A row changed between its read and its versioned UPDATE: a concurrent request won.
+        log.warning("Stale row: %s", exc)
+        return jsonify(error_body(409, CHANGED_MEANWHILE)), 409
+
+    @app.errorhandler(OperationalError)
+    def operational(exc):
+        if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:  # the other transaction went on
+            log.warning("Transaction lost a race: %s", exc.orig)
+            return jsonify(error_body(409, CHANGED_MEANWHILE)), 409
+        return unexpected(exc)
 
     @app.errorhandler(Exception)
     def unexpected(exc):

@@ -40,6 +40,16 @@ def review_view(review: ReviewItem, record: FieldRecord) -> dict:
     }
 
 
+def lock_for_decision(session: Session, review: ReviewItem) -> None:
+    """Lock the item's registry row, then the item, read afresh: the order an upload locks them in
+    (`loading`), so that a decision waits for an upload merging that row, and of two decisions sent
+    with the same If-Match the second sees the first's version."""
+    model = MODELS[review.entity]
+    session.scalar(select(model.id).where(model.id == review.entity_id).with_for_update())
+    session.scalar(select(ReviewItem).where(ReviewItem.id == review.id).with_for_update()
+                   .execution_options(populate_existing=True))
+
+
 def decide(session: Session, review: ReviewItem, accept: bool, actor: str, note: str) -> None:
     if review.status != "open":
         raise ReviewClosed(f"Review {review.id} was already decided ({review.status}).")

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, case, func, insert, literal_column, select, update
 from sqlalchemy.orm import Session
 
+from field_api.auth.service import AuthError
 from field_api.list_params import in_list, list_param
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
@@ -37,6 +38,10 @@ from .together import Together
 from .writes import plan_writer
 
 log = logging.getLogger(__name__)
+
+
+class DeviceRevoked(AuthError):
+    """The device was revoked while its upload waited for the device's lock: nothing is stored."""
 
 
 @dataclass(frozen=True)
@@ -67,8 +72,9 @@ CACHED_PLANS_FROM_BYTES = 1 << 20  # 128 pages, about 1,500 records
 @prebuilt
 def _device_lock(dialect: str):
     """Lock the device :device_id: one upload per device at a time (a retry racing its own first
-    attempt waits, then sees duplicates)."""
-    lock = select(Device.id).where(Device.id == bindparam("device_id")).with_for_update()
+    attempt waits, then sees duplicates). Read under the lock, `revoked_at` refuses an upload that
+    was authenticated before a revocation committed and waited for it."""
+    lock = select(Device.id, Device.revoked_at).where(Device.id == bindparam("device_id")).with_for_update()
     if dialect == "postgresql":
         # The driver prepares repeated statements, and PostgreSQL may then keep one generic plan for
         # as long as the connection lives. Made while field_record (or sync_upload...) held a page
@@ -117,6 +123,8 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
                           "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}),
         (POLICY_ROW, {}),
         *([(waiting(together.conn), {"ids": item_ids, "crew_id": crew_id})] if contact else [])])
+    if opening[0] and opening[0][0][1] is not None:
+        raise DeviceRevoked("This device was revoked; ask the office for a new enrollment code.")
     upload_id = opening[1][0][0]
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
     policy = policy_of(session, opening[2][0] if opening[2] else None)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
@@ -44,33 +45,45 @@ def apply_payments(session: Session, payments: list[PaymentIn], policy: Collecti
     for incoming in payments:
         account_id = session.scalar(select(Account.id).where(Account.number == incoming.account_number))
         existing = session.scalar(select(Payment).where(Payment.reference == incoming.reference))
-        if existing is not None:
-            if _same(existing, account_id, incoming):
-                results.append({"reference": incoming.reference, "status": "duplicate",
-                                "effects": existing.effects})
-            else:
-                results.append({"reference": incoming.reference, "status": "rejected",
-                                "reason": "This reference was already used for a different payment."})
-            continue
-        if account_id is None:
+        if existing is None and account_id is not None:
+            payment = Payment(reference=incoming.reference, account_id=account_id, amount_cents=incoming.amount_cents,
+                              paid_on=incoming.paid_on, channel=incoming.channel, agreement_id=incoming.agreement_id,
+                              source=source, effects={})
+            if _claim(session, payment):
+                payment.effects = _apply(session, account_id, incoming, policy, actor)
+                results.append({"reference": incoming.reference, "status": "accepted", "effects": payment.effects})
+                continue
+            existing = session.scalar(select(Payment).where(Payment.reference == incoming.reference))
+        if existing is None:
             results.append({"reference": incoming.reference, "status": "rejected",
                             "reason": f"Unknown account number {incoming.account_number!r}."})
-            continue
-        with session.begin_nested():
-            effects = _apply(session, account_id, incoming, policy, actor)
-            session.add(Payment(reference=incoming.reference, account_id=account_id,
-                                amount_cents=incoming.amount_cents, paid_on=incoming.paid_on,
-                                channel=incoming.channel, agreement_id=incoming.agreement_id,
-                                source=source, effects=effects))
-        results.append({"reference": incoming.reference, "status": "accepted", "effects": effects})
+        elif _same(existing, account_id, incoming):
+            results.append({"reference": incoming.reference, "status": "duplicate", "effects": existing.effects})
+        else:
+            results.append({"reference": incoming.reference, "status": "rejected",
+                            "reason": "This reference was already used for a different payment."})
     return results
+
+
+def _claim(session: Session, payment: Payment) -> bool:
+    """Store the payment's row before its effects: the same reference sent again meanwhile (a retry
+    racing its first attempt) waits on it, then finds it taken. False if it was taken."""
+    try:
+        with session.begin_nested():
+            session.add(payment)
+    except IntegrityError:
+        return False
+    return True
 
 
 def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: CollectionPolicy, actor: str) -> dict:
     set_source(session, "payment_feed", incoming.reference)
-    account = session.get(Account, account_id)
-    balance = session.get(Balance, account_id) or Balance(account_id=account_id, amount_owed_cents=0,
-                                                          months_overdue=0)
+    # Locked in an upload's order (work items, then the account), and read afresh: a cut being
+    # stored now is seen either before (and its order cancelled) or after (the account restricted).
+    open_work = _open_collection_work(session, account_id)
+    account = session.scalar(_locked(select(Account).where(Account.id == account_id)))
+    balance = session.scalar(_locked(select(Balance).where(Balance.account_id == account_id))) or Balance(
+        account_id=account_id, amount_owed_cents=0, months_overdue=0)
     session.add(balance)
     owed = balance.amount_owed_cents
     remaining = max(0, owed - incoming.amount_cents)
@@ -84,7 +97,7 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
 
     reason = f"Pagado: referencia {incoming.reference}"
     cancelled = []
-    for item in _open_collection_work(session, account_id):
+    for item in open_work:
         if not _still_due(session, item, policy, account_id):
             change_status(session, item, "cancelled", actor, reason)
             cancelled.append(item.id)
@@ -100,7 +113,11 @@ def _open_collection_work(session: Session, account_id: int) -> list[WorkItem]:
     return session.scalars(select(WorkItem).where(
         WorkItem.account_id == account_id, WorkItem.status.in_(OPEN_STATUSES),
         WorkItem.type.in_(("cut", "notice")), WorkItem.subtype != "summons_followup",
-    ).order_by(WorkItem.id)).all()
+    ).order_by(WorkItem.id).with_for_update().execution_options(populate_existing=True)).all()
+
+
+def _locked(query):
+    return query.with_for_update().execution_options(populate_existing=True)
 
 
 def _over_cut_threshold(session: Session, policy: CollectionPolicy, account_id: int) -> bool:

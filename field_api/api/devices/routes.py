@@ -32,8 +32,11 @@ def _query():
     return select(Device, CrewMember).join(CrewMember, Device.crew_member_id == CrewMember.id)
 
 
-def _one(device_id: int):
-    row = db.session().execute(_query().where(Device.id == device_id)).first()
+def _one(device_id: int, lock: bool = False):
+    query = _query().where(Device.id == device_id)
+    if lock:  # read afresh under the row lock an upload also takes
+        query = query.with_for_update(of=Device).execution_options(populate_existing=True)
+    row = db.session().execute(query).first()
     if row is None:
         abort(404, message=f"Device {device_id} does not exist.")
     return row
@@ -117,7 +120,7 @@ class RevokeDevice(MethodView):
     def post(self, body, device_id):
         """Revoke a device (a lost phone) at once: its next request is refused."""
         session = db.session()
-        device, member = _one(device_id)
+        device, member = _one(device_id, lock=True)
         enrollment.revoke(session, device)
         session.commit()
         note(reason=body["reason"], target=f"device={device.id}")

@@ -10,7 +10,7 @@ from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
 from field_api.models import FieldRecord, ReviewItem
 from field_api.registry.queries import paginate
-from field_api.sync_service.reviews import ReviewClosed, ReviewMoved, decide, review_view
+from field_api.sync_service.reviews import ReviewClosed, ReviewMoved, decide, lock_for_decision, review_view
 from schemas.sync_office import ResolveSchema, ReviewItemSchema, ReviewListArgs, ReviewPageSchema
 
 from ..geojson import page_size_from
@@ -72,6 +72,7 @@ class ResolveReview(MethodView):
         """Accept the field's value or keep the registry's, with a reason; send If-Match."""
         session = db.session()
         review, record = _one(review_id)
+        lock_for_decision(session, review)
         blp.check_etag(review_view(review, record), ReviewItemSchema)
         note(reason=body["reason"], target=f"review={review_id}", decision=body["decision"])
         try:

@@ -34,11 +34,14 @@ def item_feature(item: WorkItem, premise: Premise | None, account_number: str | 
     return feature(item.id, premise.geom if premise else None, props)
 
 
-def _load(item_id: int):
-    row = db.session().execute(
-        select(WorkItem, Premise, Account.number).outerjoin(Premise, WorkItem.premise_id == Premise.id)
-        .outerjoin(Account, WorkItem.account_id == Account.id).where(WorkItem.id == item_id)
-    ).first()
+def _load(item_id: int, lock: bool = False):
+    """The item, its premise and account number; with `lock`, the item locked and read afresh, so that
+    of two changes sent with the same If-Match the second sees the first's version (412)."""
+    query = (select(WorkItem, Premise, Account.number).outerjoin(Premise, WorkItem.premise_id == Premise.id)
+             .outerjoin(Account, WorkItem.account_id == Account.id).where(WorkItem.id == item_id))
+    if lock:
+        query = query.with_for_update(of=WorkItem).execution_options(populate_existing=True)
+    row = db.session().execute(query).first()
     if row is None:
         abort(404, message=f"Work item {item_id} does not exist.")
     return row
@@ -46,7 +49,7 @@ def _load(item_id: int):
 
 def _write(item_id: int, change):
     """Check If-Match against the current item, apply `change`, commit, answer the new item."""
-    item, premise, number = _load(item_id)
+    item, premise, number = _load(item_id, lock=True)
     blp.check_etag(item_feature(item, premise, number), WorkItemFeature)
     change(item)
     db.session().commit()

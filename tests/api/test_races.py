@@ -1,0 +1,241 @@
+"""Requests that race each other on PostgreSQL, with real commits: a retry racing its first attempt,
+two office users acting on one row, a revocation or a payment meeting a device's upload.
+
+The other API tests share one rolled-back connection, so nothing there can wait for anything. These
+run on a database of their own (dropped at the end), where each request has its own transaction.
+"""
+import subprocess
+import threading
+import time
+from itertools import count
+
+import pytest
+from sqlalchemy import select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import sessionmaker
+
+from field_api import create_app, db, migrate
+from field_api.auth import service
+from field_api.db import make_engine
+from field_api.models import Account, Device, FieldRecord, Payment, SyncUpload, WorkItem
+from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
+from tests.conftest import POSTGIS_URL
+from tests.sync_support import correction, cut, enroll_device, publish_batch, upload_body
+
+PASSWORD = "correct horse battery"
+_serial = count(1)
+
+
+@pytest.fixture(scope="module")
+def race_db():
+    url = make_url(POSTGIS_URL)
+    name = f"{url.database}_races"
+    host = url.query.get("host", "/var/run/postgresql")
+
+    def psql(database, sql):
+        subprocess.run(["psql", "-qAt", "-h", host, "-d", database, "-c", sql], check=True, capture_output=True)
+
+    psql(url.database, f"DROP DATABASE IF EXISTS {name}")
+    psql(url.database, f"CREATE DATABASE {name}")
+    psql(name, "CREATE EXTENSION postgis")
+    engine = make_engine(url.set(database=name).render_as_string(hide_password=False))
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+    psql(url.database, f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="module")
+def race_app(race_db):
+    app = create_app({"DATABASE_URL": race_db.url.render_as_string(hide_password=False), "TESTING": True})
+    with sessionmaker(race_db)() as session:
+        for role in ("supervisor", "dispatcher"):
+            service.create_user(session, f"{role}_races", role.title(), role, PASSWORD)
+        session.commit()
+    client = app.test_client()
+    app.config["race_tokens"] = {role: client.post("/api/v1/auth/login", json={
+        "username": f"{role}_races", "password": PASSWORD}).get_json()["access_token"]
+        for role in ("supervisor", "dispatcher")}
+    yield app
+    db.engine(app).dispose()
+
+
+@pytest.fixture
+def maker(race_db):
+    return sessionmaker(race_db, expire_on_commit=False)
+
+
+@pytest.fixture
+def day(maker):
+    """A crew with a device and three dispatched cuts, committed; names unique to the test."""
+    n = next(_serial)
+    with maker() as session:
+        sector = make_sector(session, f"R{n}", (-112.20, 30.70, -112.12, 30.74))
+        crew = make_crew(session, f"Carrera {n}", ["cut"])
+        accounts = [make_account(session, f"R{n}-{i}", -112.19 + 0.001 * i, 30.71, sector=sector, months=3,
+                                 cents=90000) for i in range(3)]
+        for i, account in enumerate(accounts):
+            meter_with_readings(session, account, f"MR{n}-{i}", [100.0])
+        items = [make_item(session, account, "cut", "restrict") for account in accounts]
+        publish_batch(session, crew, items)
+        device, token = enroll_device(session, crew)
+        session.commit()
+    return {"n": n, "crew": crew, "device": device, "token": token, "items": items, "accounts": accounts}
+
+
+def office(app, role):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {app.config['race_tokens'][role]}"
+    return client
+
+
+def device_client(app, token):
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def at_once(*calls):
+    """Run the calls in threads released together; their responses in call order."""
+    barrier, out = threading.Barrier(len(calls)), [None] * len(calls)
+
+    def run(k, call):
+        barrier.wait(10)
+        out[k] = call()
+
+    threads = [threading.Thread(target=run, args=(k, c)) for k, c in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return out
+
+
+def while_held(hold, call, then):
+    """`hold(session)` takes row locks in a transaction; `call` runs in a thread meanwhile and must wait
+    for them; `then(session)` changes the rows and commits. Returns `call`'s response."""
+    out = {}
+    with hold() as session:
+        thread = threading.Thread(target=lambda: out.setdefault("response", call()))
+        thread.start()
+        time.sleep(0.5)  # the call reaches the lock and waits
+        assert thread.is_alive(), "the request did not wait for the lock"
+        then(session)
+        session.commit()
+    thread.join(30)
+    return out["response"]
+
+
+def test_two_decisions_on_one_review_with_the_same_etag_store_one_and_the_other_gets_412(race_app, maker, day):
+    accounts = day["accounts"]
+    premise_id = accounts[0].premise_id
+    body = upload_body([cut(day["items"][0].id, 9000 + day["n"], reading=(f"MR{day['n']}-0", 150.0), corrections=[
+        correction("premise", premise_id, "street", "Otra calle", "Calle Nueva")])])
+    uploaded = device_client(race_app, day["token"]).post("/api/v1/sync/uploads", json=body).get_json()
+    assert uploaded["results"][0]["status"] == "conflict", uploaded["results"]
+    [review_id] = uploaded["results"][0]["review_ids"]
+    supervisor = office(race_app, "supervisor")
+    etag = supervisor.get(f"/api/v1/reviews/{review_id}").headers["ETag"]
+
+    def decide(decision):
+        return lambda: office(race_app, "supervisor").post(
+            f"/api/v1/reviews/{review_id}/resolve", json={"decision": decision, "reason": "carrera de prueba"},
+            headers={"If-Match": etag})
+
+    responses = at_once(decide("accept_field"), decide("keep_registry"))
+
+    assert sorted(r.status_code for r in responses) == [200, 412], [r.get_json() for r in responses]
+    winner = next(r for r in responses if r.status_code == 200).get_json()
+    assert supervisor.get(f"/api/v1/reviews/{review_id}").get_json()["status"] == winner["status"]
+
+
+@pytest.mark.parametrize("second", ["cancel", "reassign"])
+def test_two_changes_to_one_work_item_with_the_same_etag_store_one_and_the_other_gets_412(race_app, day, second):
+    item_id = day["items"][1].id
+    dispatcher = office(race_app, "dispatcher")
+    etag = dispatcher.get(f"/api/v1/work-items/{item_id}").headers["ETag"]
+    bodies = {"cancel": ("cancel", {"reason": "carrera de prueba"}),
+              "reassign": ("reassign", {"crew_id": day["crew"].id, "reason": "carrera de prueba"})}
+
+    def change(kind):
+        path, body = bodies[kind]
+        return lambda: office(race_app, "dispatcher").post(f"/api/v1/work-items/{item_id}/{path}", json=body,
+                                                           headers={"If-Match": etag})
+
+    responses = at_once(change("cancel"), change(second))
+
+    assert sorted(r.status_code for r in responses) == [200, 412], [r.get_json() for r in responses]
+
+
+def test_an_upload_that_waited_for_a_revocation_is_refused_and_stores_nothing(race_app, maker, day):
+    device_id = day["device"].id
+    body = upload_body([cut(day["items"][0].id, 9100 + day["n"], reading=(f"MR{day['n']}-0", 150.0))])
+
+    def hold():
+        session = maker()
+        session.execute(select(Device).where(Device.id == device_id).with_for_update())
+        return session
+
+    response = while_held(hold, lambda: device_client(race_app, day["token"]).post("/api/v1/sync/uploads",
+                                                                                     json=body),
+                          lambda s: s.execute(update(Device).where(Device.id == device_id)
+                                              .values(revoked_at=Device.enrolled_at)))
+
+    assert response.status_code == 401 and "revoked" in response.get_json()["message"]
+    with maker() as session:
+        assert session.scalars(select(FieldRecord.id).where(FieldRecord.device_id == device_id)).all() == []
+        assert session.scalars(select(SyncUpload.id).where(SyncUpload.device_id == device_id)).all() == []
+
+
+def test_a_payment_that_waited_for_a_cut_being_stored_orders_the_reconnection(race_app, maker, day):
+    account, item = day["accounts"][2], day["items"][2]
+
+    def hold():  # the device's upload of the cut, between its locks and its commit
+        session = maker()
+        session.execute(select(WorkItem).where(WorkItem.id == item.id).with_for_update())
+        session.execute(select(Account).where(Account.id == account.id).with_for_update())
+        return session
+
+    def cut_stored(session):
+        session.execute(update(WorkItem).where(WorkItem.id == item.id).values(
+            status="done", open_key=None, version=WorkItem.version + 1))
+        session.execute(update(Account).where(Account.id == account.id).values(
+            service_status="restricted", version=Account.version + 1))
+
+    payment = {"payments": [{"reference": f"CARRERA-{day['n']}", "account_number": account.number,
+                             "amount": "900.00", "paid_on": "2026-11-20"}]}
+    response = while_held(hold, lambda: office(race_app, "supervisor").post("/api/v1/payments", json=payment),
+                          cut_stored)
+
+    assert response.status_code == 200, response.get_json()
+    effects = response.get_json()["results"][0]["effects"]
+    assert effects["cancelled_work_items"] == [] and effects["reconnection_work_item"] is not None
+
+
+def test_one_payment_sent_twice_at_once_is_stored_once_and_the_other_is_a_duplicate(race_app, maker, day):
+    account = day["accounts"][1]
+    payment = {"payments": [{"reference": f"DOBLE-{day['n']}", "account_number": account.number,
+                             "amount": "100.00", "paid_on": "2026-11-20"}]}
+
+    def send():
+        return office(race_app, "supervisor").post("/api/v1/payments", json=payment)
+
+    responses = at_once(send, send)
+
+    assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
+    assert sorted(r.get_json()["results"][0]["status"] for r in responses) == ["accepted", "duplicate"]
+    with maker() as session:
+        assert len(session.scalars(select(Payment.id).where(Payment.reference == f"DOBLE-{day['n']}")).all()) == 1
+        assert session.get(Account, account.id).balance.amount_owed_cents == 80000
+
+
+def test_two_revocations_of_one_device_at_once_both_answer_200(race_app, day):
+    path = f"/api/v1/devices/{day['device'].id}/revoke"
+
+    def revoke():
+        return office(race_app, "dispatcher").post(path, json={"reason": "teléfono perdido"})
+
+    responses = at_once(revoke, revoke)
+
+    assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
+    assert responses[0].get_json()["revoked_at"] == responses[1].get_json()["revoked_at"]
