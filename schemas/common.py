@@ -1,6 +1,10 @@
 """Shared pieces of the wire contract: whole-value patterns, pagination, bounding boxes, GeoJSON shapes."""
 from __future__ import annotations
 
+import math
+from datetime import date
+from decimal import Decimal
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 
@@ -48,6 +52,17 @@ def check_lon_lat(lon: float, lat: float, what: str = "coordinate") -> None:
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database: a bigger one names nothing
 ID_RANGE = validate.Range(1, MAX_ID)
+
+# Money in pesos: centavos are 64-bit integers in the database, and a hundred billion pesos is beyond
+# any water bill (the registry import refuses it too).
+MAX_PESOS = Decimal(10**11)
+AMOUNT_RANGE = validate.Range(min=0, min_inclusive=False, max=MAX_PESOS, max_inclusive=False,
+                              error="Must be more than 0 and less than 100,000,000,000 pesos.")
+AMOUNT_FILTER_RANGE = validate.Range(min=0, max=MAX_PESOS, error="Must be between 0 and 100,000,000,000 pesos.")
+# Days of business (a payment, an agreement, the day work is for): dates are added to and
+# subtracted from, so year 1 or 9999 would overflow; this century and the last are plenty.
+DATE_RANGE = validate.Range(date(1900, 1, 1), date(2099, 12, 31),
+                            error="Must be a date from 1900-01-01 to 2099-12-31.")
 
 
 class PageArgs(Schema):
@@ -127,9 +142,11 @@ def _check_ring(ring) -> None:
     if not isinstance(ring, list) or len(ring) < 4:
         raise ValidationError("A linear ring needs at least four positions, the last equal to the first.")
     for position in ring:
-        if (not isinstance(position, list) or len(position) < 2
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in position[:2])):
-            raise ValidationError("Each position must be [longitude, latitude] numbers.")
+        if (not isinstance(position, list) or len(position) not in (2, 3)
+                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
+                           and (isinstance(v, int) or math.isfinite(v))
+                           for v in position)):
+            raise ValidationError("Each position must be [longitude, latitude] numbers (an altitude may follow).")
     lons = [p[0] for p in ring]
     lats = [p[1] for p in ring]
     if all(abs(v) <= 90 for v in lons) and any(abs(v) > 90 for v in lats):

@@ -93,6 +93,7 @@ class ImportErrorSchema(Schema):
 
 
 class ImportReportSchema(Schema):
+    message = fields.String(metadata={"description": "one line: what was read, and whether anything changed"})
     file_name = fields.String()
     written = fields.Boolean(metadata={"description": "false: nothing was changed"})
     rows_read = fields.Integer()

@@ -1,13 +1,13 @@
 """Wire contract of work generation, work items, payments, agreements and the collection policy."""
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import date, timedelta, timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from . import vocab
 from .vocab import WORK_STATUSES as STATUSES, WORK_TYPES
-from .common import BBox, GeoJSONPolygon, ID_RANGE, PageArgs
+from .common import AMOUNT_FILTER_RANGE, AMOUNT_RANGE, DATE_RANGE, BBox, GeoJSONPolygon, ID_RANGE, PageArgs
 
 STAGES = ("reminder", "payment_demand", "cut_warning")
 
@@ -17,13 +17,13 @@ class AreaArgs(Schema):
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     polygon = GeoJSONPolygon(metadata={"description": "GeoJSON Polygon or MultiPolygon, [lon, lat]"})
     land_use = fields.List(fields.String(validate=validate.OneOf(vocab.LAND_USES)))
-    min_amount_owed = fields.Decimal(validate=validate.Range(min=0), metadata={"description": "pesos"})
-    max_amount_owed = fields.Decimal(validate=validate.Range(min=0), metadata={"description": "pesos"})
+    min_amount_owed = fields.Decimal(validate=AMOUNT_FILTER_RANGE, metadata={"description": "pesos"})
+    max_amount_owed = fields.Decimal(validate=AMOUNT_FILTER_RANGE, metadata={"description": "pesos"})
 
 
 class GenerateArgs(AreaArgs):
     commit = fields.Boolean(load_default=False, metadata={"description": "false previews, true creates"})
-    as_of = fields.Date(metadata={"description": "the day the work is for (default: today)"})
+    as_of = fields.Date(validate=DATE_RANGE, metadata={"description": "the day the work is for (default: today)"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=0, max=5000),
                            metadata={"description": "candidates listed in the answer"})
     max_items = fields.Integer(validate=validate.Range(min=1),
@@ -42,12 +42,12 @@ class RequestedInspectionArgs(Schema):
     account_ids = fields.List(fields.Integer(validate=ID_RANGE), required=True,
                               validate=validate.Length(min=1, max=5000))
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
-    due_date = fields.Date()
+    due_date = fields.Date(validate=DATE_RANGE)
     commit = fields.Boolean(load_default=False)
 
 
 class VerificationWalkArgs(GenerateArgs):
-    due_date = fields.Date()
+    due_date = fields.Date(validate=DATE_RANGE)
 
     @validates_schema
     def needs_an_area(self, data, **kwargs):
@@ -128,12 +128,18 @@ class WorkEventSchema(Schema):
     details = fields.Dict(allow_none=True)
 
 
+def not_after_tomorrow(value: date) -> None:
+    """A payment is reported after it is made; a day of slack for time zones."""
+    if value > date.today() + timedelta(days=1):
+        raise ValidationError("A payment date cannot be in the future.")
+
+
 class PaymentInSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     account_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
-    amount = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False),
+    amount = fields.Decimal(required=True, places=2, validate=AMOUNT_RANGE,
                             metadata={"description": "pesos, more than zero"})
-    paid_on = fields.Date(required=True)
+    paid_on = fields.Date(required=True, validate=[DATE_RANGE, not_after_tomorrow])
     channel = fields.String(load_default="cashier", validate=validate.OneOf(vocab.PAYMENT_CHANNELS))
 
 
@@ -154,9 +160,9 @@ class PaymentBatchResultSchema(Schema):
 
 class AgreementInSchema(Schema):
     account_id = fields.Integer(required=True, validate=ID_RANGE)
-    total = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False))
+    total = fields.Decimal(required=True, places=2, validate=AMOUNT_RANGE)
     instalments = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
-    start_date = fields.Date(required=True)
+    start_date = fields.Date(required=True, validate=DATE_RANGE)
 
 
 class AgreementSchema(Schema):
@@ -178,12 +184,12 @@ class AgreementListArgs(PageArgs):
 
 class InstalmentSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    amount = fields.Decimal(required=True, places=2, validate=validate.Range(min=0, min_inclusive=False))
-    paid_on = fields.Date(required=True)
+    amount = fields.Decimal(required=True, places=2, validate=AMOUNT_RANGE)
+    paid_on = fields.Date(required=True, validate=[DATE_RANGE, not_after_tomorrow])
 
 
 class BreachCheckArgs(Schema):
-    as_of = fields.Date()
+    as_of = fields.Date(validate=DATE_RANGE)
 
 
 class BreachCheckSchema(Schema):

@@ -84,11 +84,15 @@ def _after(response):
     return response
 
 
+TARGET_LENGTH = AuditEvent.__table__.c.target.type.length
+
+
 def _audit(status_code: int) -> None:
     principal: Principal = g.get("principal", ANONYMOUS)
     # The request's own session is finished by now; end it so SQLite's write lock is free.
     db.close_request_session()
     target = g.get("audit_target") or ",".join(f"{k}={v}" for k, v in (request.view_args or {}).items())
+    target = target[:TARGET_LENGTH]  # a file name, say, may be longer than the column: keep its start
     session = db.new_session()
     try:
         session.add(AuditEvent(

@@ -76,8 +76,11 @@ def _csv_table(path: str) -> Table:
     except OSError as exc:
         raise ImportFileError(f"cannot read '{path}': {exc.strerror}") from None
     text, encoding = decode(data)
-    if "\x00" in text[:65536]:
+    nul = text.find("\x00")
+    if 0 <= nul < 65536:
         raise ImportFileError("the file is not text (is it a spreadsheet saved with a .csv name?)")
+    if nul >= 0:  # no text column can store it, on PostgreSQL or anywhere else
+        raise ImportFileError(f"line {text.count(chr(10), 0, nul) + 1} holds a NUL character (\\x00); remove it")
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         raise ImportFileError("the file is empty")
@@ -128,6 +131,14 @@ def _xlsx_table(path: str, sheet: str | None) -> Iterator[Table]:
 
 
 def _non_empty(rows) -> Iterator[tuple[int, list[Any]]]:
-    for number, cells in rows:
+    rows, number = iter(rows), 0
+    while True:
+        try:
+            number, cells = next(rows)
+        except StopIteration:
+            return
+        except Exception as exc:  # noqa: BLE001 - openpyxl reads each row as it is asked for: a bad cell is a bad file
+            raise ImportFileError(f"row {number + 1}: the workbook cannot be read ({type(exc).__name__}: "
+                                  f"{str(exc)[:200]})") from exc
         if any(c is not None and str(c).strip() for c in cells):
             yield number, list(cells)

@@ -64,15 +64,13 @@ def postal_code(raw: Any) -> str:
 
 def number(raw: Any) -> float:
     """A coordinate. A lone decimal comma ("30,71") is accepted: it cannot be a thousands mark."""
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value = float(raw)
-    else:
-        source = _as_text(raw)
-        cleaned = source.replace(",", ".") if source.count(",") == 1 and "." not in source else source
-        try:
-            value = float(cleaned)
-        except ValueError:
-            raise BadValue(f"'{source}' is not a number") from None
+    source = raw if isinstance(raw, (int, float)) and not isinstance(raw, bool) else _as_text(raw)
+    cleaned = source.replace(",", ".") if isinstance(source, str) and source.count(",") == 1 and "." not in source \
+        else source
+    try:
+        value = float(cleaned)
+    except (ValueError, OverflowError):  # OverflowError: a spreadsheet integer of hundreds of digits
+        raise BadValue(f"'{source}' is not a number") from None
     if not math.isfinite(value):
         raise BadValue(f"'{raw}' is not a number")
     return value
@@ -85,7 +83,7 @@ def integer(low: int, high: int) -> Callable[[Any], int]:
             value = Decimal(source)
         except InvalidOperation:
             raise BadValue(f"'{source}' is not a whole number") from None
-        if value != value.to_integral_value():
+        if not value.is_finite() or value != value.to_integral_value():  # sNaN cannot even be compared
             raise BadValue(f"'{source}' is not a whole number")
         if value < 0 and low >= 0:
             raise BadValue(f"cannot be negative (got {source})")

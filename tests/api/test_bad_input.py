@@ -2,6 +2,10 @@
 import json
 
 import pytest
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from field_api import create_app
 
 BAD_QUERIES = [
     ("/api/v1/accounts?bbox=1,2,3", "four comma-separated numbers"),
@@ -100,3 +104,76 @@ def test_a_username_with_a_final_newline_is_422(app, tokens):
     body = {"username": "nuevo\n", "password": "una clave larga 123", "role": "viewer"}
     response = as_role(app, tokens, "admin").post("/api/v1/users", json=body)
     assert response.status_code == 422 and "username" in response.get_json()["errors"]["json"]
+
+
+@pytest.mark.parametrize("raised, status", [
+    (lambda: StaleDataError("UPDATE statement on table 'x' expected to update 1 row(s); 0 were matched."), 409),
+    (lambda: OperationalError("UPDATE x", {}, _Orig("40P01")), 409),
+    (lambda: OperationalError("UPDATE x", {}, _Orig("40001")), 409),
+    (lambda: OperationalError("SELECT 1", {}, _Orig("57P01")), 500),
+])
+def test_a_request_that_lost_a_race_in_the_database_is_409_not_500(db_url, connection, raised, status):
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True})
+
+    def lost():
+        raise raised()
+
+    app.add_url_rule("/lost-race", view_func=lost)
+    response = app.test_client().get("/lost-race")
+    assert response.status_code == status
+    assert set(response.get_json()) >= {"code", "status", "message"}
+    if status == 409:
+        assert "reload and retry" in response.get_json()["message"]
+
+
+class _Orig(Exception):
+    def __init__(self, sqlstate):
+        super().__init__(sqlstate)
+        self.sqlstate = sqlstate
+
+
+def _polygon(*positions):
+    ring = [list(p) for p in positions]
+    return {"type": "Polygon", "coordinates": [ring + [ring[0]]]}
+
+
+_SQUARE = ((-112.2, 30.7), (-112.1, 30.7), (-112.1, 30.8))
+_PAY = {"reference": "R-BIG", "account_number": "0003", "amount": "100.00", "paid_on": "2026-11-01"}
+
+# Each was a 500 (a 64-bit column overflowing, a date past year 9999, a position shapely refused),
+# or, for a payment dated far ahead, a last payment date no later payment could replace.
+OUT_OF_RANGE = [
+    ("supervisor", "/api/v1/payments", {"payments": [{**_PAY, "amount": "100000000000000000"}]}, "amount"),
+    ("supervisor", "/api/v1/payments", {"payments": [{**_PAY, "paid_on": "9999-12-31"}]}, "paid_on"),
+    ("supervisor", "/api/v1/payments", {"payments": [{**_PAY, "paid_on": "2099-01-01"}]}, "in the future"),
+    ("supervisor", "/api/v1/agreements", {"account_id": "0003", "total": "100000000000000000000",
+                                          "instalments": 3, "start_date": "2026-11-01"}, "total"),
+    ("supervisor", "/api/v1/agreements", {"account_id": "0003", "total": "100", "instalments": 3,
+                                          "start_date": "9999-12-31"}, "start_date"),
+    ("dispatcher", "/api/v1/work-generation/cut-candidates", {"min_amount_owed": "100000000000000000000"},
+     "min_amount_owed"),
+    ("dispatcher", "/api/v1/work-generation/cut-candidates", {"max_amount_owed": "1e999999"}, "max_amount_owed"),
+    ("dispatcher", "/api/v1/work-generation/cut-candidates", {"as_of": "0001-01-01"}, "as_of"),
+    ("dispatcher", "/api/v1/work-generation/notice-campaigns", {"stage": "reminder", "as_of": "9999-12-31"},
+     "as_of"),
+    ("dispatcher", "/api/v1/work-generation/cut-candidates",
+     {"polygon": _polygon((-112.2, 30.7, "z"), *_SQUARE[1:])}, "polygon"),
+    ("dispatcher", "/api/v1/work-generation/cut-candidates",
+     {"polygon": _polygon(*[(*p, 1, 2) for p in _SQUARE])}, "polygon"),
+    ("dispatcher", "/api/v1/work-generation/verification-walks",
+     {"polygon": _polygon((-112.2, 30.7, None), *_SQUARE[1:])}, "polygon"),
+]
+
+
+@pytest.mark.parametrize("role, url, body, says", OUT_OF_RANGE)
+def test_amounts_dates_and_positions_beyond_what_is_stored_or_computed_are_422(app, tokens, town, session, role,
+                                                                              url, body, says):
+    from field_api.models import Payment, PaymentAgreement
+    from tests.api.conftest import as_role
+
+    if body.get("account_id") == "0003":
+        body = {**body, "account_id": town["accounts"]["0003"].id}
+    response = as_role(app, tokens, role).post(url, json=body)
+    assert response.status_code == 422, response.get_json()
+    assert says in response.get_json()["message"]
+    assert session.query(Payment).count() == 0 and session.query(PaymentAgreement).count() == 0

@@ -62,3 +62,34 @@ def test_a_registry_file_may_exceed_the_json_body_limit(db_url, connection, impo
     assert upload(app.test_client(), import_key, PADRON).status_code == 200
     huge = PADRON + "#" * 20_000
     assert upload(app.test_client(), import_key, huge).status_code == 413
+
+
+def test_a_whole_number_cell_reading_snan_is_a_bad_row_not_a_500(app, import_key):
+    row = list(ROWS[0])
+    row[HEADER.index("meses_rezago")] = "sNaN"
+    response = upload(app.test_client(), import_key, as_csv([row]))
+    assert response.status_code == 422, response.get_json()
+    body = response.get_json()
+    assert body["written"] is False and "meses_rezago" in str(body["errors"])
+    assert "Nothing was changed" in body["message"]
+
+
+def test_a_nul_character_far_into_the_file_is_refused_naming_its_line(app, import_key):
+    filler = [[f"9{i:05d}", *ROWS[1][1:]] for i in range(3000)]  # past the first 64 KiB
+    text = as_csv(filler + [["1001", "Mar\x00ía", *ROWS[0][2:]]])
+    assert text.index("\x00") > 65536
+    response = upload(app.test_client(), import_key, text)
+    assert response.status_code == 422, response.get_json()
+    assert "line 3002 holds a NUL character" in response.get_json()["message"] + str(response.get_json()["errors"])
+
+
+@pytest.mark.parametrize("name", ["padr\x00on.csv", "ñ" * 200 + ".csv", "x" * 300 + ".csv"])
+def test_a_file_name_no_filesystem_can_hold_is_imported_under_a_safe_one(app, import_key, session, name):
+    from field_api.models import AuditEvent
+
+    response = upload(app.test_client(), import_key, PADRON, name=name)
+    assert response.status_code == 200, response.get_json()
+    shown = response.get_json()["file_name"]
+    assert "\x00" not in shown and len(shown) <= 64 and shown.endswith(".csv")
+    audited = session.query(AuditEvent).filter(AuditEvent.action.like("POST %imports%")).all()
+    assert audited and all(len(a.target) <= 120 for a in audited)

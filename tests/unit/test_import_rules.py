@@ -41,3 +41,17 @@ def test_the_rule_catches_a_forbidden_import(tmp_path):
     (tmp_path / "sync").mkdir()
     (tmp_path / "sync" / "bad.py").write_text("from sqlalchemy import select\nimport flask.json\n")
     assert forbidden_imports("sync", tmp_path) == ["sync/bad.py imports flask.json", "sync/bad.py imports sqlalchemy"]
+
+
+def test_a_workbook_row_the_reader_cannot_parse_is_a_file_error_naming_the_row():
+    from field_api.registry.import_files import ImportFileError, _non_empty
+
+    def rows():  # openpyxl parses each row as it is asked for, and raises what the cell's XML gives it
+        yield 1, ["cuenta", "titular"]
+        yield 2, [None, "  "]
+        raise ValueError("invalid literal for int() with base 10: 'abc'")
+
+    read = _non_empty(rows())
+    assert next(read) == (1, ["cuenta", "titular"])
+    with pytest.raises(ImportFileError, match=r"row 3: the workbook cannot be read \(ValueError: invalid literal"):
+        next(read)

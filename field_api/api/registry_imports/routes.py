@@ -1,5 +1,6 @@
 """Registry import over HTTP, for the billing system's key: the same import as the CLI."""
 import os
+import re
 import tempfile
 from dataclasses import asdict
 
@@ -23,10 +24,20 @@ def _allow_large_files():
     request.max_content_length = current_app.config["MAX_IMPORT_BYTES"]
 
 
+def _file_name(sent: str, suffix: str) -> str:
+    """The sent name, as the report and the change log show it, made safe to save under: no NUL or
+    other control character, no folders, and short enough for any filesystem (60 characters of at
+    most 4 bytes each, and the suffix)."""
+    stem = os.path.basename(sent.replace("\\", "/"))[:-len(suffix)]
+    return re.sub(r"[\x00-\x1f\x7f]", "_", stem)[:60] + suffix
+
+
 def _body(report) -> dict:
     data = asdict(report)
     data["errors"] = [e._asdict() for e in report.errors]
     data["text"] = report.describe()
+    first = data["text"].splitlines()[0]
+    data["message"] = first if report.written else f"{first} Nothing was changed: see errors."
     return data
 
 
@@ -44,7 +55,7 @@ class RegistryImports(MethodView):
         if suffix not in (".csv", ".xlsx"):
             abort(415, message=f"Send a .csv or .xlsx file, not '{upload.filename}'.")
         with tempfile.TemporaryDirectory(prefix="cuadrilla-import-") as tmp:
-            path = os.path.join(tmp, os.path.basename(upload.filename))
+            path = os.path.join(tmp, _file_name(upload.filename, suffix))
             upload.save(path)
             session = db.session()
             report = import_registry(session.connection(), path, skip_invalid=form["skip_invalid"], progress=False)
