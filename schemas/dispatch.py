@@ -4,7 +4,7 @@ from datetime import timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .vocab import WORK_TYPES
-from .common import ID_RANGE
+from .common import DATE_RANGE, ID_RANGE
 
 
 class SelectionSchema(Schema):
@@ -15,7 +15,7 @@ class SelectionSchema(Schema):
 
 
 class PlanRequestSchema(Schema):
-    service_date = fields.Date(required=True)
+    service_date = fields.Date(required=True, validate=DATE_RANGE)
     work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), validate=validate.Length(max=5000))
     select = fields.Nested(SelectionSchema, metadata={"description": "open work to choose from, instead of ids"})
     crew_ids = fields.List(fields.Integer(validate=ID_RANGE),
@@ -38,7 +38,7 @@ class ReplanSchema(Schema):
 
 
 class PlanListArgs(Schema):
-    service_date = fields.Date()
+    service_date = fields.Date(validate=DATE_RANGE)
     status = fields.String(validate=validate.OneOf(("draft", "published", "superseded", "discarded")))
 
 

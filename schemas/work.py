@@ -1,7 +1,7 @@
 """Wire contract of work generation, work items, payments, agreements and the collection policy."""
 from __future__ import annotations
 
-from datetime import date, timedelta, timezone
+from datetime import timezone
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
@@ -128,18 +128,12 @@ class WorkEventSchema(Schema):
     details = fields.Dict(allow_none=True)
 
 
-def not_after_tomorrow(value: date) -> None:
-    """A payment is reported after it is made; a day of slack for time zones."""
-    if value > date.today() + timedelta(days=1):
-        raise ValidationError("A payment date cannot be in the future.")
-
-
 class PaymentInSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     account_number = fields.String(required=True, validate=validate.Length(min=1, max=32))
     amount = fields.Decimal(required=True, places=2, validate=AMOUNT_RANGE,
                             metadata={"description": "pesos, more than zero"})
-    paid_on = fields.Date(required=True, validate=[DATE_RANGE, not_after_tomorrow])
+    paid_on = fields.Date(required=True, validate=DATE_RANGE)
     channel = fields.String(load_default="cashier", validate=validate.OneOf(vocab.PAYMENT_CHANNELS))
 
 
@@ -185,7 +179,7 @@ class AgreementListArgs(PageArgs):
 class InstalmentSchema(Schema):
     reference = fields.String(required=True, validate=validate.Length(min=1, max=64))
     amount = fields.Decimal(required=True, places=2, validate=AMOUNT_RANGE)
-    paid_on = fields.Date(required=True, validate=[DATE_RANGE, not_after_tomorrow])
+    paid_on = fields.Date(required=True, validate=DATE_RANGE)
 
 
 class BreachCheckArgs(Schema):

@@ -109,6 +109,10 @@ def _register_error_handlers(app: Flask) -> None:
         if getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES:  # the other transaction went on
             log.warning("Transaction lost a race: %s", exc.orig)
             return jsonify(error_body(409, CHANGED_MEANWHILE)), 409
+        if "database is locked" in str(exc.orig):  # SQLite: another writer held it past the busy timeout
+            log.warning("Database busy: %s", exc.orig)
+            return jsonify(error_body(503, "The database is busy with another change; retry in a few "
+                                           "seconds.")), 503, {"Retry-After": "5"}
         return unexpected(exc)
 
     @app.errorhandler(Exception)

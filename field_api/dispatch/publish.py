@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_api.domain.work_items import OPEN_STATUSES
-from field_api.models import Batch, DispatchPlan, PlanRoute, PlanStop, WorkItem
+from field_api.models import Batch, Crew, DispatchPlan, PlanRoute, PlanStop, WorkItem
 from field_api.models.base import utcnow
 from field_api.work.items import change_status, reassign
 
@@ -19,11 +19,16 @@ class PlanStateError(Exception):
 
 
 def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
+    # The plan, then its crews, locked and read afresh: of two publishes of one plan the second sees
+    # it published, and of two plans for the same crews and day the second retires the first's batches.
+    session.scalar(select(DispatchPlan).where(DispatchPlan.id == plan.id).with_for_update()
+                   .execution_options(populate_existing=True))
     if plan.status != "draft":
         raise PlanStateError(f"Plan {plan.id} is {plan.status}; only a draft can be published.")
     now = utcnow()
     routes = session.scalars(select(PlanRoute).where(PlanRoute.plan_id == plan.id)).all()
     crews = {route.crew_id for route in routes}
+    session.scalars(select(Crew.id).where(Crew.id.in_(sorted(crews))).order_by(Crew.id).with_for_update()).all()
     planned_ids = {stop.work_item_id: route.crew_id for route in routes for stop in route.stops}
     _retire(session, plan, crews, set(planned_ids), actor, now)
     for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(planned_ids)).order_by(WorkItem.id)):

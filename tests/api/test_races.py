@@ -17,7 +17,7 @@ from sqlalchemy.orm import sessionmaker
 from field_api import create_app, db, migrate
 from field_api.auth import service
 from field_api.db import make_engine
-from field_api.models import Account, Device, FieldRecord, Payment, SyncUpload, WorkItem
+from field_api.models import Account, Batch, Device, FieldRecord, Payment, SyncUpload, WorkItem
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
 from tests.conftest import POSTGIS_URL
 from tests.sync_support import correction, cut, enroll_device, publish_batch, upload_body
@@ -239,3 +239,28 @@ def test_two_revocations_of_one_device_at_once_both_answer_200(race_app, day):
 
     assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
     assert responses[0].get_json()["revoked_at"] == responses[1].get_json()["revoked_at"]
+
+
+def test_two_plans_for_one_crew_and_day_published_at_once_leave_it_one_active_batch(race_app, maker, day):
+    with maker() as session:
+        extra = [make_item(session, account, "reconnection", "restore") for account in day["accounts"][:2]]
+        session.commit()
+    dispatcher = office(race_app, "dispatcher")
+    drafts = []
+    for item in extra:
+        made = dispatcher.post("/api/v1/plans", json={"service_date": "2026-11-24", "work_item_ids": [item.id],
+                                                      "crew_ids": [day["crew"].id], "time_budget_s": 0.5})
+        assert made.status_code == 201, made.get_json()
+        drafts.append(made.get_json()["id"])
+
+    responses = at_once(*[lambda d=d: office(race_app, "dispatcher").post(f"/api/v1/plans/{d}/publish")
+                          for d in drafts])
+
+    assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
+    with maker() as session:
+        active = session.scalars(select(Batch).where(Batch.crew_id == day["crew"].id,
+                                                     Batch.superseded_at.is_(None))).all()
+        assert len(active) == 1
+        planned = session.scalars(select(WorkItem.id).where(WorkItem.id.in_([i.id for i in extra]),
+                                                            WorkItem.status == "planned")).all()
+        assert len(planned) == 1  # the other went back to pending with the batch it lost
