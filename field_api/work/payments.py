@@ -110,13 +110,14 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
 
 
 def _open_collection_work(session: Session, account_id: int) -> list[WorkItem]:
-    return session.scalars(select(WorkItem).where(
+    return session.scalars(_locked(select(WorkItem).where(
         WorkItem.account_id == account_id, WorkItem.status.in_(OPEN_STATUSES),
         WorkItem.type.in_(("cut", "notice")), WorkItem.subtype != "summons_followup",
-    ).order_by(WorkItem.id).with_for_update().execution_options(populate_existing=True)).all()
+    ).order_by(WorkItem.id))).all()
 
 
 def _locked(query):
+    """`query` locking its rows, read afresh even if the session holds them already."""
     return query.with_for_update().execution_options(populate_existing=True)
 
 
