@@ -30,10 +30,11 @@ _serial = count(1)
 def race_db():
     url = make_url(POSTGIS_URL)
     name = f"{url.database}_races"
-    host = url.query.get("host", "/var/run/postgresql")
+    where = ["-h", url.host or url.query.get("host", "/var/run/postgresql"),
+             *(["-p", str(url.port)] if url.port else []), *(["-U", url.username] if url.username else [])]
 
     def psql(database, sql):
-        subprocess.run(["psql", "-qAt", "-h", host, "-d", database, "-c", sql], check=True, capture_output=True)
+        subprocess.run(["psql", "-qAt", *where, "-d", database, "-c", sql], check=True, capture_output=True)
 
     psql(url.database, f"DROP DATABASE IF EXISTS {name}")
     psql(url.database, f"CREATE DATABASE {name}")
