@@ -90,6 +90,12 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def locked(query, **for_update):
+    """`query` locking the rows it reads (FOR UPDATE), and read afresh even where the session holds
+    them already: a change that waited for the lock sees the version that the one before it wrote."""
+    return query.with_for_update(**for_update).execution_options(populate_existing=True)
+
+
 def engine(app: Flask | None = None) -> Engine:
     return (app or current_app).extensions[EXTENSION_KEY]["engine"]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Batch, Crew, DispatchPlan, PlanRoute, PlanStop, WorkItem
 from field_api.models.base import utcnow
@@ -21,8 +22,7 @@ class PlanStateError(Exception):
 def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
     # The plan, then its crews, locked and read afresh: of two publishes of one plan the second sees
     # it published, and of two plans for the same crews and day the second retires the first's batches.
-    session.scalar(select(DispatchPlan).where(DispatchPlan.id == plan.id).with_for_update()
-                   .execution_options(populate_existing=True))
+    session.scalar(locked(select(DispatchPlan).where(DispatchPlan.id == plan.id)))
     if plan.status != "draft":
         raise PlanStateError(f"Plan {plan.id} is {plan.status}; only a draft can be published.")
     now = utcnow()

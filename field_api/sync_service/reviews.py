@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
+from field_api.db import locked
 from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem
 from field_api.models.base import utcnow
 from sync.merge import MISSING, Applied, Conflict, resolve
@@ -46,8 +47,7 @@ def lock_for_decision(session: Session, review: ReviewItem) -> None:
     with the same If-Match the second sees the first's version."""
     model = MODELS[review.entity]
     session.scalar(select(model.id).where(model.id == review.entity_id).with_for_update())
-    session.scalar(select(ReviewItem).where(ReviewItem.id == review.id).with_for_update()
-                   .execution_options(populate_existing=True))
+    session.scalar(locked(select(ReviewItem).where(ReviewItem.id == review.id)))
 
 
 def decide(session: Session, review: ReviewItem, accept: bool, actor: str, note: str) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
+from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Account, Balance, CollectionPolicy, Payment, Premise, WorkItem
 from field_api.models.base import utcnow
@@ -81,8 +82,8 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
     # Locked in an upload's order (work items, then the account), and read afresh: a cut being
     # stored now is seen either before (and its order cancelled) or after (the account restricted).
     open_work = _open_collection_work(session, account_id)
-    account = session.scalar(_locked(select(Account).where(Account.id == account_id)))
-    balance = session.scalar(_locked(select(Balance).where(Balance.account_id == account_id))) or Balance(
+    account = session.scalar(locked(select(Account).where(Account.id == account_id)))
+    balance = session.scalar(locked(select(Balance).where(Balance.account_id == account_id))) or Balance(
         account_id=account_id, amount_owed_cents=0, months_overdue=0)
     session.add(balance)
     owed = balance.amount_owed_cents
@@ -110,15 +111,10 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
 
 
 def _open_collection_work(session: Session, account_id: int) -> list[WorkItem]:
-    return session.scalars(_locked(select(WorkItem).where(
+    return session.scalars(locked(select(WorkItem).where(
         WorkItem.account_id == account_id, WorkItem.status.in_(OPEN_STATUSES),
         WorkItem.type.in_(("cut", "notice")), WorkItem.subtype != "summons_followup",
     ).order_by(WorkItem.id))).all()
-
-
-def _locked(query):
-    """`query` locking its rows, read afresh even if the session holds them already."""
-    return query.with_for_update().execution_options(populate_existing=True)
 
 
 def _over_cut_threshold(session: Session, policy: CollectionPolicy, account_id: int) -> bool:

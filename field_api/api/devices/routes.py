@@ -35,7 +35,7 @@ def _query():
 def _one(device_id: int, lock: bool = False):
     query = _query().where(Device.id == device_id)
     if lock:  # read afresh under the row lock an upload also takes
-        query = query.with_for_update(of=Device).execution_options(populate_existing=True)
+        query = db.locked(query, of=Device)
     row = db.session().execute(query).first()
     if row is None:
         abort(404, message=f"Device {device_id} does not exist.")

@@ -40,7 +40,7 @@ def _load(item_id: int, lock: bool = False):
     query = (select(WorkItem, Premise, Account.number).outerjoin(Premise, WorkItem.premise_id == Premise.id)
              .outerjoin(Account, WorkItem.account_id == Account.id).where(WorkItem.id == item_id))
     if lock:
-        query = query.with_for_update(of=WorkItem).execution_options(populate_existing=True)
+        query = db.locked(query, of=WorkItem)
     row = db.session().execute(query).first()
     if row is None:
         abort(404, message=f"Work item {item_id} does not exist.")
