@@ -156,7 +156,7 @@ def test_two_changes_to_one_work_item_with_the_same_etag_store_one_and_the_other
     dispatcher = office(race_app, "dispatcher")
     etag = dispatcher.get(f"/api/v1/work-items/{item_id}").headers["ETag"]
     bodies = {"cancel": ("cancel", {"reason": "carrera de prueba"}),
-              "reassign": ("reassign", {"crew_id": day["crew"].id, "reason": "carrera de prueba"})}
+              "reassign": ("reassign", {"crew_id": None, "reason": "carrera de prueba"})}  # a real change
 
     def change(kind):
         path, body = bodies[kind]
