@@ -4,7 +4,7 @@ from datetime import timezone
 from marshmallow import Schema, fields, validate
 
 from . import vocab
-from .common import PageArgs, WholeMatch
+from .common import Integer, PageArgs, WholeMatch
 
 USERNAME = WholeMatch(r"^[a-z0-9._-]{3,60}$", error="Use 3-60 lowercase letters, digits, '.', '_' or '-'.")
 
@@ -22,17 +22,17 @@ class TokenSchema(Schema):
     access_token = fields.String()
     refresh_token = fields.String()
     token_type = fields.Constant("Bearer")
-    expires_in = fields.Integer(metadata={"description": "seconds until the access token expires"})
+    expires_in = Integer(metadata={"description": "seconds until the access token expires"})
     role = fields.String()
 
 
 class UserSchema(Schema):
-    id = fields.Integer(dump_only=True)
+    id = Integer(dump_only=True)
     username = fields.String(required=True, validate=USERNAME)
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=120))
     role = fields.String(required=True, validate=validate.OneOf(vocab.ROLES))
     active = fields.Boolean(dump_only=True)
-    version = fields.Integer(dump_only=True)
+    version = Integer(dump_only=True)
     password = fields.String(required=True, load_only=True, validate=validate.Length(max=256))
 
 
@@ -50,7 +50,7 @@ class ApiKeyCreateSchema(Schema):
 
 
 class ApiKeySchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     name = fields.String()
     prefix = fields.String(metadata={"description": "first characters, to tell keys apart"})
     scopes = fields.List(fields.String())
@@ -75,20 +75,20 @@ class AuditArgs(PageArgs):
 
 
 class AuditEventSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     at = fields.DateTime()
     request_id = fields.String()
     principal_kind = fields.String()
     principal_name = fields.String(allow_none=True)
     action = fields.String()
     target = fields.String(allow_none=True)
-    status_code = fields.Integer()
+    status_code = Integer()
     reason = fields.String(allow_none=True)
     details = fields.Dict(allow_none=True)
 
 
 class AuditPageSchema(Schema):
     events = fields.List(fields.Nested(AuditEventSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    page_size = fields.Integer()
+    total = Integer()
+    page = Integer()
+    page_size = Integer()

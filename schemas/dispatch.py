@@ -4,24 +4,26 @@ from datetime import timezone
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .vocab import WORK_TYPES
-from .common import DATE_RANGE, ID_RANGE
+from .common import Integer, DATE_RANGE, ID_RANGE
 
 
 class SelectionSchema(Schema):
     types = fields.List(fields.String(validate=validate.OneOf(tuple(WORK_TYPES))), validate=validate.Length(min=1))
-    sector = fields.Integer(validate=ID_RANGE)
+    sector = Integer(validate=ID_RANGE)
     due_before = fields.Date()
-    limit = fields.Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
+    limit = Integer(load_default=1000, validate=validate.Range(min=1, max=5000))
 
 
 class PlanRequestSchema(Schema):
     service_date = fields.Date(required=True, validate=DATE_RANGE)
-    work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), validate=validate.Length(max=5000))
+    work_item_ids = fields.List(Integer(validate=ID_RANGE), validate=validate.Length(max=5000))
     select = fields.Nested(SelectionSchema, metadata={"description": "open work to choose from, instead of ids"})
-    crew_ids = fields.List(fields.Integer(validate=ID_RANGE),
-                           metadata={"description": "default: every crew"})
+    crew_ids = fields.List(Integer(validate=ID_RANGE), validate=validate.Length(
+        min=1, max=1000, error="Give {min} to {max} crew ids, or leave crew_ids out to plan for every crew."),
+        metadata={"description": "leave out for every crew"})
     time_budget_s = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=120))
-    pesos_per_crew_hour = fields.Float(load_default=300.0, validate=validate.Range(min=0, max=100000),
+    pesos_per_crew_hour = fields.Float(load_default=300.0,
+                                       validate=validate.Range(min=0, max=100000, min_inclusive=False),
                                        metadata={"description": "what an hour of crew travel costs"})
 
     @validates_schema
@@ -31,9 +33,12 @@ class PlanRequestSchema(Schema):
 
 
 class ReplanSchema(Schema):
-    now = fields.AwareDateTime(default_timezone=timezone.utc, metadata={"description": "default: now"})
-    add_work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), load_default=list)
-    fixed_work_item_ids = fields.List(fields.Integer(validate=ID_RANGE), load_default=list)
+    now = fields.AwareDateTime(default_timezone=timezone.utc, metadata={
+        "description": "default: now; a moment before the plan's day re-plans from the day's start"})
+    add_work_item_ids = fields.List(Integer(validate=ID_RANGE), load_default=list,
+                                    validate=validate.Length(max=5000))
+    fixed_work_item_ids = fields.List(Integer(validate=ID_RANGE), load_default=list,
+                                      validate=validate.Length(max=5000))
     time_budget_s = fields.Float(load_default=10.0, validate=validate.Range(min=0.5, max=120))
 
 
@@ -43,13 +48,13 @@ class PlanListArgs(Schema):
 
 
 class PlanSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     service_date = fields.Date()
     status = fields.String()
     created_by = fields.String(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
-    replan_of_id = fields.Integer(allow_none=True)
+    replan_of_id = Integer(allow_none=True)
     summary = fields.Dict(metadata={"description": "value covered, km, hours, unassigned with reasons"})
     routes = fields.Dict(metadata={"description": "GeoJSON FeatureCollection: one LineString per crew"})
     batches = fields.List(fields.Dict(), metadata={"description": "after publishing: one per crew"})
-    version = fields.Integer()
+    version = Integer()

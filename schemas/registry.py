@@ -6,14 +6,14 @@ from marshmallow import Schema, fields, validate
 
 from schemas import vocab
 
-from .common import BBox, ID_RANGE, PageArgs, feature_schemas
+from .common import Integer, BBox, ID_RANGE, PageArgs, feature_schemas
 
 
 class SectorProperties(Schema):
-    id = fields.Integer()
+    id = Integer()
     code = fields.String()
     name = fields.String()
-    version = fields.Integer()
+    version = Integer()
 
 
 class SectorListArgs(PageArgs):
@@ -21,7 +21,7 @@ class SectorListArgs(PageArgs):
 
 
 class PremiseProperties(Schema):
-    id = fields.Integer()
+    id = Integer()
     cadastral_key = fields.String(allow_none=True)
     street = fields.String()
     exterior_number = fields.String()
@@ -31,43 +31,43 @@ class PremiseProperties(Schema):
     municipality = fields.String(allow_none=True)
     state = fields.String(allow_none=True)
     land_use = fields.String()
-    dwellings = fields.Integer()
+    dwellings = Integer()
     connection_status = fields.String()
-    sector_id = fields.Integer(allow_none=True)
-    version = fields.Integer()
+    sector_id = Integer(allow_none=True)
+    version = Integer()
 
 
 class PremiseListArgs(PageArgs):
-    sector = fields.Integer(validate=ID_RANGE, metadata={"description": "sector id"})
+    sector = Integer(validate=ID_RANGE, metadata={"description": "sector id"})
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     land_use = fields.String(validate=validate.OneOf(vocab.LAND_USES))
     connection_status = fields.String(validate=validate.OneOf(vocab.CONNECTION_STATUSES))
 
 
 class AccountProperties(Schema):
-    id = fields.Integer()
+    id = Integer()
     number = fields.String()
     holder_name = fields.String()
     tariff_class = fields.String()
     service_status = fields.String()
     protected = fields.Boolean(metadata={"description": "the reason is sensitive and never listed"})
-    premise_id = fields.Integer()
-    sector_id = fields.Integer(allow_none=True)
+    premise_id = Integer()
+    sector_id = Integer(allow_none=True)
     address = fields.String()
     land_use = fields.String()
     amount_owed = fields.Decimal(as_string=True, places=2, metadata={"description": "pesos"})
-    months_overdue = fields.Integer()
+    months_overdue = Integer()
     last_payment_date = fields.Date(allow_none=True)
-    version = fields.Integer()
+    version = Integer()
 
 
 class AccountListArgs(PageArgs):
-    sector = fields.Integer(validate=ID_RANGE, metadata={"description": "sector id"})
+    sector = Integer(validate=ID_RANGE, metadata={"description": "sector id"})
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     status = fields.String(validate=validate.OneOf(vocab.SERVICE_STATUSES))
     land_use = fields.String(validate=validate.OneOf(vocab.LAND_USES))
     in_arrears = fields.Boolean(metadata={"description": "true: owes money and is overdue"})
-    min_months_overdue = fields.Integer(validate=validate.Range(min=0))
+    min_months_overdue = Integer(validate=validate.Range(min=0))
     min_amount_owed = fields.Decimal(validate=validate.Range(min=0), metadata={"description": "pesos"})
     protected = fields.Boolean()
 
@@ -87,7 +87,7 @@ class ImportFormSchema(Schema):
 
 
 class ImportErrorSchema(Schema):
-    row = fields.Integer(allow_none=True)
+    row = Integer(allow_none=True)
     column = fields.String(allow_none=True)
     message = fields.String()
 
@@ -96,18 +96,18 @@ class ImportReportSchema(Schema):
     message = fields.String(metadata={"description": "one line: what was read, and whether anything changed"})
     file_name = fields.String()
     written = fields.Boolean(metadata={"description": "false: nothing was changed"})
-    rows_read = fields.Integer()
-    rows_skipped = fields.Integer()
-    accounts_created = fields.Integer()
-    accounts_updated = fields.Integer()
-    accounts_unchanged = fields.Integer()
-    premises_created = fields.Integer()
-    premises_updated = fields.Integer()
-    meters_created = fields.Integer()
-    meters_updated = fields.Integer()
-    balances_created = fields.Integer()
-    balances_updated = fields.Integer()
-    changes_logged = fields.Integer()
+    rows_read = Integer()
+    rows_skipped = Integer()
+    accounts_created = Integer()
+    accounts_updated = Integer()
+    accounts_unchanged = Integer()
+    premises_created = Integer()
+    premises_updated = Integer()
+    meters_created = Integer()
+    meters_updated = Integer()
+    balances_created = Integer()
+    balances_updated = Integer()
+    changes_logged = Integer()
     errors = fields.List(fields.Nested(ImportErrorSchema))
     warnings = fields.List(fields.String())
     text = fields.String(metadata={"description": "the same report, for people"})

@@ -4,21 +4,21 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from . import vocab
-from .common import ID_RANGE, PageArgs
+from .common import Integer, ID_RANGE, PageArgs
 
 DECISIONS = ("accept_field", "keep_registry")
 
 
 class EnrollmentCodeInSchema(Schema):
-    crew_member_id = fields.Integer(required=True, validate=ID_RANGE)
+    crew_member_id = Integer(required=True, validate=ID_RANGE)
     label = fields.String(required=True, validate=validate.Length(min=1, max=80),
                           metadata={"description": "how the office will recognise the phone"})
 
 
 class EnrollmentCodeSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     code = fields.String(metadata={"description": "shown once; the device types it or scans the QR code"})
-    crew_member_id = fields.Integer()
+    crew_member_id = Integer()
     label = fields.String()
     expires_at = fields.DateTime()
     qr_payload = fields.String(metadata={"description": "what the QR code holds"})
@@ -26,40 +26,40 @@ class EnrollmentCodeSchema(Schema):
 
 
 class DeviceSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     label = fields.String()
-    crew_member_id = fields.Integer()
+    crew_member_id = Integer()
     crew_member_name = fields.String()
-    crew_id = fields.Integer()
+    crew_id = Integer()
     enrolled_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
     last_sync_at = fields.DateTime(allow_none=True)
-    records_received = fields.Integer()
-    pending_photos = fields.Integer()
-    conflicts_open = fields.Integer()
+    records_received = Integer()
+    pending_photos = Integer()
+    conflicts_open = Integer()
     clock_offset_s = fields.Float(allow_none=True, metadata={"description": "at the last upload"})
-    version = fields.Integer()
+    version = Integer()
 
 
 class DeviceListArgs(PageArgs):
-    crew = fields.Integer(validate=ID_RANGE)
+    crew = Integer(validate=ID_RANGE)
     revoked = fields.Boolean()
 
 
 class ReviewItemSchema(Schema):
-    id = fields.Integer()
-    record_id = fields.Integer()
+    id = Integer()
+    record_id = Integer()
     client_uuid = fields.String()
-    device_id = fields.Integer()
-    work_item_id = fields.Integer(allow_none=True)
+    device_id = Integer()
+    work_item_id = Integer(allow_none=True)
     entity = fields.String()
-    entity_id = fields.Integer()
+    entity_id = Integer()
     field = fields.String()
     seen = fields.Raw(allow_none=True)
     new = fields.Raw(allow_none=True)
     current = fields.Raw(allow_none=True)
     current_missing = fields.Boolean()
-    current_version = fields.Integer(allow_none=True)
+    current_version = Integer(allow_none=True)
     kind = fields.String(metadata={"description": "soft: only form differs; hard: a real disagreement"})
     reason = fields.String()
     message = fields.String()
@@ -68,14 +68,14 @@ class ReviewItemSchema(Schema):
     resolved_by = fields.String(allow_none=True)
     resolution_note = fields.String(allow_none=True)
     created_at = fields.DateTime()
-    version = fields.Integer()
+    version = Integer()
 
 
 class ReviewListArgs(PageArgs):
     status = fields.String(load_default="open", validate=validate.OneOf(
         ("open", "accepted", "kept", "applied", "noop", "all")))
     entity = fields.String(validate=validate.OneOf(("premise", "account", "meter")))
-    device = fields.Integer(validate=ID_RANGE)
+    device = Integer(validate=ID_RANGE)
 
 
 class ResolveSchema(Schema):
@@ -84,17 +84,17 @@ class ResolveSchema(Schema):
 
 
 class FieldRecordListArgs(PageArgs):
-    device = fields.Integer(validate=ID_RANGE)
-    work_item = fields.Integer(validate=ID_RANGE)
+    device = Integer(validate=ID_RANGE)
+    work_item = Integer(validate=ID_RANGE)
     status = fields.String(validate=validate.OneOf(("accepted", "conflict", "rejected")))
     missing_photos = fields.Boolean(metadata={"description": "only records still waiting for photos"})
 
 
 class FieldRecordSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     client_uuid = fields.String()
-    device_id = fields.Integer()
-    work_item_id = fields.Integer(allow_none=True)
+    device_id = Integer()
+    work_item_id = Integer(allow_none=True)
     outcome = fields.String(allow_none=True)
     status = fields.String()
     message = fields.String(allow_none=True)
@@ -103,7 +103,7 @@ class FieldRecordSchema(Schema):
     clock_offset_s = fields.Float()
     captured_at_server = fields.DateTime(allow_none=True, metadata={"description": "estimate from the offset"})
     item_status_at_receipt = fields.String(allow_none=True)
-    photos_expected = fields.Integer()
+    photos_expected = Integer()
     photos_missing = fields.List(fields.String())
 
 
@@ -128,13 +128,13 @@ class DevicePageSchema(Schema):
 
 
 class AlertSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     severity = fields.String()
     message = fields.String()
-    work_item_id = fields.Integer(allow_none=True)
-    account_id = fields.Integer(allow_none=True)
-    record_id = fields.Integer(allow_none=True)
+    work_item_id = Integer(allow_none=True)
+    account_id = Integer(allow_none=True)
+    record_id = Integer(allow_none=True)
     details = fields.Dict(allow_none=True)
     created_at = fields.DateTime()
     acknowledged_at = fields.DateTime(allow_none=True)
@@ -157,16 +157,16 @@ class AcknowledgeSchema(Schema):
 
 
 class RegistrationSchema(Schema):
-    id = fields.Integer()
-    record_id = fields.Integer()
-    work_item_id = fields.Integer()
+    id = Integer()
+    record_id = Integer()
+    work_item_id = Integer()
     local_id = fields.String()
     street = fields.String()
     exterior_number = fields.String()
     location = fields.Raw(metadata={"description": "GeoJSON Point, [lon, lat]"})
     gps_accuracy_m = fields.Float()
     land_use = fields.String(allow_none=True)
-    dwellings = fields.Integer(allow_none=True)
+    dwellings = Integer(allow_none=True)
     connection_status = fields.String(allow_none=True)
     description = fields.String(allow_none=True)
     photos = fields.List(fields.String())
@@ -175,7 +175,7 @@ class RegistrationSchema(Schema):
     decided_by = fields.String(allow_none=True)
     decided_at = fields.DateTime(allow_none=True)
     decision_reason = fields.String(allow_none=True)
-    premise_id = fields.Integer(allow_none=True, metadata={"description": "the premise an approval created"})
+    premise_id = Integer(allow_none=True, metadata={"description": "the premise an approval created"})
 
 
 class ApproveRegistrationSchema(Schema):

@@ -7,13 +7,13 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from . import vocab
 from .vocab import WORK_STATUSES as STATUSES, WORK_TYPES
-from .common import AMOUNT_FILTER_RANGE, AMOUNT_RANGE, DATE_RANGE, BBox, GeoJSONPolygon, ID_RANGE, PageArgs
+from .common import Integer, AMOUNT_FILTER_RANGE, AMOUNT_RANGE, DATE_RANGE, BBox, GeoJSONPolygon, ID_RANGE, PageArgs
 
 STAGES = ("reminder", "payment_demand", "cut_warning")
 
 
 class AreaArgs(Schema):
-    sector = fields.Integer(validate=ID_RANGE)
+    sector = Integer(validate=ID_RANGE)
     bbox = BBox(metadata={"description": "minlon,minlat,maxlon,maxlat"})
     polygon = GeoJSONPolygon(metadata={"description": "GeoJSON Polygon or MultiPolygon, [lon, lat]"})
     land_use = fields.List(fields.String(validate=validate.OneOf(vocab.LAND_USES)))
@@ -24,9 +24,9 @@ class AreaArgs(Schema):
 class GenerateArgs(AreaArgs):
     commit = fields.Boolean(load_default=False, metadata={"description": "false previews, true creates"})
     as_of = fields.Date(validate=DATE_RANGE, metadata={"description": "the day the work is for (default: today)"})
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=0, max=5000),
+    limit = Integer(load_default=100, validate=validate.Range(min=0, max=5000),
                            metadata={"description": "candidates listed in the answer"})
-    max_items = fields.Integer(validate=validate.Range(min=1),
+    max_items = Integer(validate=validate.Range(min=1),
                                metadata={"description": "create at most this many, most valuable first"})
 
 
@@ -39,7 +39,7 @@ class AnomalyArgs(GenerateArgs):
 
 
 class RequestedInspectionArgs(Schema):
-    account_ids = fields.List(fields.Integer(validate=ID_RANGE), required=True,
+    account_ids = fields.List(Integer(validate=ID_RANGE), required=True,
                               validate=validate.Length(min=1, max=5000))
     reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
     due_date = fields.Date(validate=DATE_RANGE)
@@ -58,25 +58,25 @@ class VerificationWalkArgs(GenerateArgs):
 class GenerationSchema(Schema):
     kind = fields.String()
     committed = fields.Boolean()
-    selected = fields.Integer(metadata={"description": "accounts or premises that qualify"})
+    selected = Integer(metadata={"description": "accounts or premises that qualify"})
     value = fields.Float(metadata={"description": "pesos owed by the selected accounts"})
-    excluded = fields.Dict(keys=fields.String(), values=fields.Integer(),
+    excluded = fields.Dict(keys=fields.String(), values=Integer(),
                            metadata={"description": "how many were left out, by reason"})
     candidates = fields.List(fields.Dict(), metadata={"description": "the first `limit` selected, with the rule"})
-    created = fields.Integer()
-    created_ids = fields.List(fields.Integer())
+    created = Integer()
+    created_ids = fields.List(Integer())
 
 
 class WorkItemProperties(Schema):
-    id = fields.Integer()
+    id = Integer()
     type = fields.String()
     subtype = fields.String()
     status = fields.String()
     status_reason = fields.String(allow_none=True)
-    account_id = fields.Integer(allow_none=True)
+    account_id = Integer(allow_none=True)
     account_number = fields.String(allow_none=True)
-    premise_id = fields.Integer(allow_none=True)
-    sector_id = fields.Integer(allow_none=True)
+    premise_id = Integer(allow_none=True)
+    sector_id = Integer(allow_none=True)
     address = fields.String()
     reason = fields.String()
     rule = fields.String(allow_none=True)
@@ -85,21 +85,21 @@ class WorkItemProperties(Schema):
     window_start = fields.DateTime(allow_none=True)
     window_end = fields.DateTime(allow_none=True)
     required_skill = fields.String()
-    assigned_crew_id = fields.Integer(allow_none=True)
+    assigned_crew_id = Integer(allow_none=True)
     served_at = fields.DateTime(allow_none=True)
     created_by = fields.String(allow_none=True)
     created_at = fields.DateTime()
-    version = fields.Integer()
+    version = Integer()
 
 
 class WorkItemListArgs(PageArgs):
     type = fields.String(validate=validate.OneOf(tuple(WORK_TYPES)))
     subtype = fields.String()
     status = fields.String(validate=validate.OneOf(STATUSES))
-    sector = fields.Integer(validate=ID_RANGE)
+    sector = Integer(validate=ID_RANGE)
     bbox = BBox()
-    crew = fields.Integer(validate=ID_RANGE)
-    account = fields.Integer(validate=ID_RANGE)
+    crew = Integer(validate=ID_RANGE)
+    account = Integer(validate=ID_RANGE)
     due_before = fields.Date()
 
 
@@ -108,7 +108,7 @@ class ReasonSchema(Schema):
 
 
 class ReassignSchema(ReasonSchema):
-    crew_id = fields.Integer(required=True, allow_none=True, validate=ID_RANGE)
+    crew_id = Integer(required=True, allow_none=True, validate=ID_RANGE)
 
 
 class StatusChangeSchema(Schema):
@@ -119,12 +119,12 @@ class StatusChangeSchema(Schema):
 
 
 class WorkEventSchema(Schema):
-    id = fields.Integer()
+    id = Integer()
     kind = fields.String()
     at = fields.DateTime()
     actor = fields.String(allow_none=True)
     reason = fields.String(allow_none=True)
-    crew_id = fields.Integer(allow_none=True)
+    crew_id = Integer(allow_none=True)
     details = fields.Dict(allow_none=True)
 
 
@@ -153,27 +153,27 @@ class PaymentBatchResultSchema(Schema):
 
 
 class AgreementInSchema(Schema):
-    account_id = fields.Integer(required=True, validate=ID_RANGE)
+    account_id = Integer(required=True, validate=ID_RANGE)
     total = fields.Decimal(required=True, places=2, validate=AMOUNT_RANGE)
-    instalments = fields.Integer(required=True, validate=validate.Range(min=1, max=120))
+    instalments = Integer(required=True, validate=validate.Range(min=1, max=120))
     start_date = fields.Date(required=True, validate=DATE_RANGE)
 
 
 class AgreementSchema(Schema):
-    id = fields.Integer()
-    account_id = fields.Integer()
+    id = Integer()
+    account_id = Integer()
     total = fields.Decimal(as_string=True, places=2, metadata={"description": "pesos"})
-    instalments = fields.Integer()
-    instalments_paid = fields.Integer()
+    instalments = Integer()
+    instalments_paid = Integer()
     start_date = fields.Date()
     next_due = fields.Date(allow_none=True, metadata={"description": "while current"})
     status = fields.String()
-    version = fields.Integer()
+    version = Integer()
 
 
 class AgreementListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(vocab.AGREEMENT_STATUSES))
-    account = fields.Integer(validate=ID_RANGE)
+    account = Integer(validate=ID_RANGE)
 
 
 class InstalmentSchema(Schema):
@@ -187,33 +187,33 @@ class BreachCheckArgs(Schema):
 
 
 class BreachCheckSchema(Schema):
-    breached = fields.List(fields.Integer())
+    breached = fields.List(Integer())
 
 
 class PolicySchema(Schema):
-    cut_min_months_overdue = fields.Integer(validate=validate.Range(min=0, max=120))
+    cut_min_months_overdue = Integer(validate=validate.Range(min=0, max=120))
     cut_min_amount = fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0),
                                     metadata={"description": "pesos"})
     cut_threshold_rule = fields.String(validate=validate.OneOf(("months_and_amount", "months_or_amount")))
-    cut_warning_days = fields.Integer(validate=validate.Range(min=0, max=90))
+    cut_warning_days = Integer(validate=validate.Range(min=0, max=90))
     domestic_cut_action = fields.String(validate=validate.OneOf(("restrict", "suspend")))
     non_domestic_cut_action = fields.String(validate=validate.OneOf(("restrict", "suspend")))
     exclude_protected = fields.Boolean()
     exclude_current_agreements = fields.Boolean()
-    agreement_grace_days = fields.Integer(validate=validate.Range(min=0, max=365))
-    reminder_min_months = fields.Integer(validate=validate.Range(min=0, max=120))
-    demand_min_months = fields.Integer(validate=validate.Range(min=0, max=120))
-    notice_due_days = fields.Integer(validate=validate.Range(min=0, max=90))
+    agreement_grace_days = Integer(validate=validate.Range(min=0, max=365))
+    reminder_min_months = Integer(validate=validate.Range(min=0, max=120))
+    demand_min_months = Integer(validate=validate.Range(min=0, max=120))
+    notice_due_days = Integer(validate=validate.Range(min=0, max=90))
     business_open = fields.Time()
     business_close = fields.Time()
     holiday_state = fields.String(validate=validate.Length(min=2, max=40))
     extra_holidays = fields.List(fields.Date())
     summons_followup_time = fields.Time()
-    summons_window_minutes = fields.Integer(validate=validate.Range(min=5, max=240))
-    reconnection_deadline_hours = fields.Integer(validate=validate.Range(min=1, max=720))
-    drop_ratio = fields.Integer(validate=validate.Range(min=1, max=99),
+    summons_window_minutes = Integer(validate=validate.Range(min=5, max=240))
+    reconnection_deadline_hours = Integer(validate=validate.Range(min=1, max=720))
+    drop_ratio = Integer(validate=validate.Range(min=1, max=99),
                                 metadata={"description": "percent below the 6-month average that flags a drop"})
-    version = fields.Integer(dump_only=True)
+    version = Integer(dump_only=True)
 
     @validates_schema
     def hours_in_order(self, data, **kwargs):

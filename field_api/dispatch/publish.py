@@ -5,7 +5,7 @@ and every move is a WorkEvent, so the devices of both the old and the new crew h
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from field_api.db import locked
@@ -30,6 +30,7 @@ def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
     crews = {route.crew_id for route in routes}
     session.scalars(select(Crew.id).where(Crew.id.in_(sorted(crews))).order_by(Crew.id).with_for_update()).all()
     planned_ids = {stop.work_item_id: route.crew_id for route in routes for stop in route.stops}
+    _refuse_if_overtaken(session, plan, crews, set(planned_ids))
     _retire(session, plan, crews, set(planned_ids), actor, now)
     for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(planned_ids)).order_by(WorkItem.id)):
         crew_id = planned_ids[item.id]
@@ -45,6 +46,31 @@ def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
     plan.status, plan.published_at = "published", now
     session.flush()
     return batches
+
+
+def discard(session: Session, plan: DispatchPlan) -> None:
+    """Set a draft aside for good: it stays listed, but can no longer be published."""
+    session.scalar(locked(select(DispatchPlan).where(DispatchPlan.id == plan.id)))
+    if plan.status != "draft":
+        raise PlanStateError(f"Plan {plan.id} is {plan.status}; only a draft can be discarded.")
+    plan.status = "discarded"
+    session.flush()
+
+
+def _refuse_if_overtaken(session: Session, plan: DispatchPlan, crews: set[int], items: set[int]) -> None:
+    """A draft made before another plan of its day was published, for some of the same crews or work,
+    was planned on a state that no longer holds: publishing it would quietly undo the newer plan."""
+    shares_work = PlanRoute.id.in_(select(PlanStop.route_id).where(PlanStop.work_item_id.in_(sorted(items))))
+    newer = session.execute(
+        select(DispatchPlan.id, Batch.published_at).join(PlanRoute, PlanRoute.plan_id == DispatchPlan.id)
+        .join(Batch, Batch.route_id == PlanRoute.id)
+        .where(DispatchPlan.service_date == plan.service_date, DispatchPlan.id != plan.id,
+               Batch.published_at > plan.created_at, or_(PlanRoute.crew_id.in_(sorted(crews)), shares_work))
+        .order_by(Batch.published_at.desc()).limit(1)).first()
+    if newer is not None:
+        raise PlanStateError(
+            f"Plan {newer.id} was published for {plan.service_date} after plan {plan.id} was drafted, and "
+            f"shares crews or work with it; re-plan plan {newer.id} or make a new plan instead.")
 
 
 def _retire(session: Session, plan: DispatchPlan, crews: set[int], keep: set[int], actor: str, now) -> None:

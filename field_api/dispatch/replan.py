@@ -14,6 +14,7 @@ from routing.replan import replan as run_replan
 from routing.result import CrewRoute, Plan, PlannedStop
 
 from field_api.models import DispatchPlan, PlanRoute, WorkItem
+from field_api.models.base import as_utc
 
 from .inputs import Day, DispatchError
 from .plans import make_plan
@@ -38,9 +39,12 @@ def replan(session: Session, plan: DispatchPlan, now: datetime, add_ids: list[in
         if ids:
             fixed[str(route.crew_id)] = ids
     previous = _as_routing_plan(plan, routes, day)
-    now_min = day.minutes(now)
+    now_min = _minutes_into(day, now, plan)
     base_ids = sorted(on_route)
     new_ids = [i for i in add_ids if i not in on_route]
+    if not new_ids and len(done) + len(cancelled) == len(on_route):
+        raise PlanStateError(f"Nothing is left to re-plan on plan {plan.id}: all its {len(on_route)} stops are "
+                             "done or cancelled, and no work was added.")
 
     def planner(request):
         base = [s for s in request.stops if int(s.id) in on_route]
@@ -55,6 +59,16 @@ def replan(session: Session, plan: DispatchPlan, now: datetime, add_ids: list[in
     return make_plan(session, plan.service_date, base_ids + new_ids, crew_ids, time_budget_s,
                      plan.pesos_per_crew_hour, actor, timezone_name, replan_of=plan, planner=planner,
                      any_status=set(on_route))
+
+
+def _minutes_into(day: Day, now: datetime, plan: DispatchPlan) -> float:
+    """Minutes from the day's midnight to `now`; before the day nothing is done yet, so it starts at 0."""
+    minutes = day.minutes(now)
+    if minutes >= 24 * 60:
+        local = as_utc(now).astimezone(day.tz)
+        raise DispatchError(f"now ({local:%Y-%m-%d %H:%M} local time) is after plan {plan.id}'s day, "
+                            f"{plan.service_date}; make a new plan for another day.")
+    return max(minutes, 0.0)
 
 
 def _as_routing_plan(plan: DispatchPlan, routes: list[PlanRoute], day: Day) -> Plan:

@@ -73,6 +73,7 @@ EXPECTED = {
     "GET /api/v1/plans/{plan_id}": OFFICE,
     "POST /api/v1/plans/{plan_id}/publish": {"dispatcher"},
     "POST /api/v1/plans/{plan_id}/replan": {"dispatcher"},
+    "POST /api/v1/plans/{plan_id}/discard": {"dispatcher"},
     "POST /api/v1/devices/enrollment-codes": {"admin", "dispatcher"},
     "POST /api/v1/devices/enroll": ANYONE,
     "GET /api/v1/devices": OFFICE,

@@ -254,14 +254,17 @@ def test_two_plans_for_one_crew_and_day_published_at_once_leave_it_one_active_ba
         assert made.status_code == 201, made.get_json()
         drafts.append(made.get_json()["id"])
 
-    responses = at_once(*[lambda d=d: office(race_app, "dispatcher").post(f"/api/v1/plans/{d}/publish")
+    etags = {d: dispatcher.get(f"/api/v1/plans/{d}").headers["ETag"] for d in drafts}
+    responses = at_once(*[lambda d=d: office(race_app, "dispatcher").post(f"/api/v1/plans/{d}/publish",
+                                                                          headers={"If-Match": etags[d]})
                           for d in drafts])
 
-    assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
+    # Whichever publishes first wins; the other draft was made before it, so it is refused.
+    assert sorted(r.status_code for r in responses) == [200, 409], [r.get_json() for r in responses]
     with maker() as session:
         active = session.scalars(select(Batch).where(Batch.crew_id == day["crew"].id,
                                                      Batch.superseded_at.is_(None))).all()
         assert len(active) == 1
         planned = session.scalars(select(WorkItem.id).where(WorkItem.id.in_([i.id for i in extra]),
                                                             WorkItem.status == "planned")).all()
-        assert len(planned) == 1  # the other went back to pending with the batch it lost
+        assert len(planned) == 1  # the refused draft's item stays pending

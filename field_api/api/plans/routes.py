@@ -1,7 +1,7 @@
 """Daily dispatch: plan (a stored draft), look, publish one batch per crew, re-plan the rest."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint, abort
 from sqlalchemy import select
 
 from field_api import db
@@ -10,7 +10,7 @@ from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
 from field_api.dispatch.plans import make_plan
-from field_api.dispatch.publish import publish
+from field_api.dispatch.publish import discard, publish
 from field_api.dispatch.replan import replan
 from field_api.dispatch.views import plan_view, select_work
 from field_api.models import DispatchPlan
@@ -18,10 +18,25 @@ from field_api.models.base import utcnow
 from schemas.dispatch import PlanListArgs, PlanRequestSchema, PlanSchema, ReplanSchema
 
 blp = Blueprint("plans", __name__, url_prefix="/plans", description="Route plans and published batches")
+# Publish, re-plan and discard are POST actions on a plan; like a PATCH they need If-Match, so that
+# nobody acts on a plan that changed since they last looked at it.
+blp.METHODS_NEEDING_CHECK_ETAG = ["POST", "PUT", "PATCH", "DELETE"]
 
 
 def _get(plan_id: int) -> DispatchPlan:
     return get_or_404(DispatchPlan, plan_id, "Plan")
+
+
+def _checked(plan_id: int, lock: bool = True) -> DispatchPlan:
+    """The plan after checking If-Match against it (412 if it changed); with `lock`, locked and read
+    afresh, so that of two actions sent with the same If-Match the second sees the first's version."""
+    session = db.session()
+    query = select(DispatchPlan).where(DispatchPlan.id == plan_id)
+    plan = session.scalar(db.locked(query) if lock else query)
+    if plan is None:
+        abort(404, message=f"Plan {plan_id} does not exist.")
+    blp.check_etag(plan_view(session, plan), PlanSchema)
+    return plan
 
 
 @blp.route("")
@@ -55,6 +70,7 @@ class Plans(MethodView):
 @blp.route("/<int:plan_id>")
 class PlanById(MethodView):
     @access(*OFFICE)
+    @blp.etag
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, PlanSchema)
     def get(self, plan_id):
@@ -65,13 +81,14 @@ class PlanById(MethodView):
 @blp.route("/<int:plan_id>/publish")
 class PublishPlan(MethodView):
     @access("dispatcher")
+    @blp.etag
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
-        """Publish a draft: one batch per crew, its work planned in route order with ETAs."""
+        """Publish a draft: one batch per crew, its work planned in route order with ETAs; send If-Match."""
         session = db.session()
-        plan = _get(plan_id)
+        plan = _checked(plan_id)
         publish(session, plan, g.principal.name)
         session.commit()
         note(target=f"plan={plan.id}")
@@ -81,16 +98,34 @@ class PublishPlan(MethodView):
 @blp.route("/<int:plan_id>/replan")
 class ReplanPlan(MethodView):
     @access("dispatcher")
+    @blp.etag
     @blp.arguments(ReplanSchema)
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.alt_response(409, response="CONFLICT")
     @blp.response(201, PlanSchema)
     def post(self, body, plan_id):
-        """Re-plan the rest of a published day from now: done work stays as it is, new urgent work joins."""
+        """Re-plan the rest of a published day from now: done work stays, new urgent work joins; send If-Match."""
         session = db.session()
-        draft = replan(session, _get(plan_id), body.get("now") or utcnow(), body["add_work_item_ids"],
+        draft = replan(session, _checked(plan_id, lock=False), body.get("now") or utcnow(), body["add_work_item_ids"],
                        body["fixed_work_item_ids"], body["time_budget_s"], g.principal.name,
                        current_app.config["TIMEZONE"])
         session.commit()
         note(target=f"plan={draft.id}", replan_of=plan_id)
         return plan_view(session, draft)
+
+
+@blp.route("/<int:plan_id>/discard")
+class DiscardPlan(MethodView):
+    @access("dispatcher")
+    @blp.etag
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(200, PlanSchema)
+    def post(self, plan_id):
+        """Discard a draft that will not be published; it stays listed as discarded; send If-Match."""
+        session = db.session()
+        plan = _checked(plan_id)
+        discard(session, plan)
+        session.commit()
+        note(target=f"plan={plan.id}")
+        return plan_view(session, plan)
