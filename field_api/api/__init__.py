@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import InternalServerError
 
 from field_api.auth.service import AccessConflict, AuthError, TooManyAttempts, WeakPassword
+from field_api.dispatch.crews import CrewConflict
 from field_api.dispatch.inputs import DispatchError
 from field_api.dispatch.publish import PlanStateError
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
@@ -32,6 +33,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     AgreementError: 409,
     DispatchError: 422,
     PlanStateError: 409,
+    CrewConflict: 409,
     RegistrationDecided: 409,
     RegistrationIncomplete: 422,
 }
@@ -128,6 +130,7 @@ def create_api(app: Flask) -> Api:
 
     from .accounts.routes import blp as accounts
     from .agreements.routes import blp as agreements
+    from .crews.routes import blp as crews
     from .payments.routes import blp as payments
     from .plans.routes import blp as plans
     from .policy.routes import blp as policy
@@ -145,7 +148,7 @@ def create_api(app: Flask) -> Api:
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, registry_imports, policy,
-                work_generation, work_items, payments, agreements, plans):
+                work_generation, work_items, payments, agreements, crews, plans):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     from .sync_blueprints import SYNC_BLUEPRINTS  # devices, the device protocol, the review queue
     for blp in SYNC_BLUEPRINTS:
