@@ -24,7 +24,9 @@ def make_engine(url: str, spatialite_library: str = "mod_spatialite", echo: bool
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         # JIT compiling costs more than it saves on this application's queries (~0.5 s on a work list).
-        return create_engine(parsed, echo=echo, pool_pre_ping=True, connect_args={"options": "-c jit=off"})
+        # Sessions in UTC: times read past SQLAlchemy's types (raw cursors) come back as SQLite's do.
+        return create_engine(parsed, echo=echo, pool_pre_ping=True,
+                             connect_args={"options": "-c jit=off -c timezone=UTC"})
     raise ValueError(
         f"Unsupported database {parsed.drivername!r}: use sqlite:///file.sqlite or postgresql://..."
     )

@@ -2,6 +2,7 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 
 from field_api.models import Base
+from field_api.models.base import UtcDateTime
 
 engine = context.config.attributes["engine"]
 
@@ -13,6 +14,13 @@ def include_object(obj, name, obj_type, reflected, compare_to):
     return alembic_helpers.include_object(obj, name, obj_type, reflected, compare_to)
 
 
+def render_item(type_, obj, autogen_context):
+    # A migration names the stored type, not the app's decorator: the schema is DateTime(timezone=True).
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return alembic_helpers.render_item(type_, obj, autogen_context)
+
+
 with engine.connect() as connection:
     context.configure(
         connection=connection,
@@ -20,7 +28,7 @@ with engine.connect() as connection:
         render_as_batch=connection.dialect.name == "sqlite",
         include_object=include_object,
         process_revision_directives=alembic_helpers.writer,
-        render_item=alembic_helpers.render_item,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

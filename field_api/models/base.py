@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import DateTime, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 NAMING = {
@@ -20,8 +20,26 @@ def utcnow() -> datetime:
 
 
 def as_utc(moment: datetime) -> datetime:
-    """A stored time, made aware: SQLite hands back naive datetimes, which were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    """`moment` in UTC; a naive one is taken to be UTC already (how times are stored)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+class UtcDateTime(TypeDecorator):
+    """DateTime(timezone=True) that stores UTC and reads back aware UTC datetimes on both backends.
+
+    SQLite keeps no offset: it would store an aware time's wall clock as is and hand back a naive
+    datetime. PostgreSQL answers in the session's time zone. Either way, the API sends UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return as_utc(value) if isinstance(value, datetime) else value
+
+    def process_result_value(self, value, dialect):
+        return as_utc(value) if isinstance(value, datetime) else value
 
 
 class Base(DeclarativeBase):
@@ -32,10 +50,8 @@ class Versioned:
     """A registry row: `version` rises on every change, and each change is logged by field."""
 
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow, onupdate=utcnow)
 
     @declared_attr.directive
     def __mapper_args__(cls):
@@ -56,4 +72,4 @@ def enum_column(values: tuple[str, ...], name: str, **kw) -> Mapped[str]:
     )
 
 
-__all__ = ["Base", "Versioned", "utcnow", "enum_column", "String"]
+__all__ = ["Base", "Versioned", "UtcDateTime", "as_utc", "utcnow", "enum_column", "String"]

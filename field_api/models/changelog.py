@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, DateTime, Index, Integer, String, Text
+from sqlalchemy import BigInteger, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from schemas import vocab
 
-from .base import Base, enum_column, utcnow
+from .base import Base, UtcDateTime, enum_column, utcnow
 
 
 class ChangeLog(Base):
@@ -25,4 +25,4 @@ class ChangeLog(Base):
     source: Mapped[str] = enum_column(vocab.CHANGE_SOURCES, "change_source")
     # What caused it: an import file name, a payment reference, a field record UUID, a user.
     source_ref: Mapped[str | None] = mapped_column(String(200))
-    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -4,12 +4,12 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Time
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schemas import vocab
 
-from .base import Base, Versioned, enum_column
+from .base import Base, UtcDateTime, Versioned, enum_column
 
 
 class Crew(Versioned, Base):
@@ -45,5 +45,5 @@ class Device(Versioned, Base):
     crew_member_id: Mapped[int] = mapped_column(ForeignKey("crew_member.id"), index=True)
     label: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
-    enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Date, DateTime, Float, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base, Versioned, enum_column, utcnow
+from .base import Base, UtcDateTime, Versioned, enum_column, utcnow
 
 PLAN_STATUSES = ("draft", "published", "superseded", "discarded")
 
@@ -21,7 +21,7 @@ class DispatchPlan(Versioned, Base):
     time_budget_s: Mapped[float] = mapped_column(Float)
     pesos_per_crew_hour: Mapped[float] = mapped_column(Float)
     created_by: Mapped[str | None] = mapped_column(String(80))
-    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    published_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     replan_of_id: Mapped[int | None] = mapped_column(ForeignKey("dispatch_plan.id"))
     # Value covered, km, hours, and every unassigned work item with its reason.
     summary: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -36,8 +36,8 @@ class PlanRoute(Base):
     plan_id: Mapped[int] = mapped_column(ForeignKey("dispatch_plan.id"), index=True)
     crew_id: Mapped[int] = mapped_column(ForeignKey("crew.id"), index=True)
     geom = mapped_column(Geometry("LINESTRING", srid=4326, spatial_index=False), nullable=False)
-    start_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    end_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    start_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    end_at: Mapped[datetime] = mapped_column(UtcDateTime)
     distance_m: Mapped[int] = mapped_column(Integer)
     travel_s: Mapped[int] = mapped_column(Integer)
     value: Mapped[float] = mapped_column(Float)
@@ -54,9 +54,9 @@ class PlanStop(Base):
     route_id: Mapped[int] = mapped_column(ForeignKey("plan_route.id"))
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), index=True)
     seq: Mapped[int] = mapped_column(Integer)
-    eta: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    start_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    departure: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    eta: Mapped[datetime] = mapped_column(UtcDateTime)
+    start_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    departure: Mapped[datetime] = mapped_column(UtcDateTime)
 
     route = relationship(PlanRoute, back_populates="stops")
 
@@ -71,8 +71,8 @@ class Batch(Base):
     route_id: Mapped[int] = mapped_column(ForeignKey("plan_route.id"), unique=True)
     crew_id: Mapped[int] = mapped_column(ForeignKey("crew.id"))
     service_date: Mapped[date] = mapped_column(Date)
-    published_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # Set when a re-publish replaced this batch; devices then switch to the newer one.
-    superseded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     route = relationship(PlanRoute)

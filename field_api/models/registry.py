@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    DateTime,
     Float,
     ForeignKey,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schemas import vocab
 
-from .base import Base, Versioned, enum_column, utcnow
+from .base import Base, UtcDateTime, Versioned, enum_column, utcnow
 
 
 class Sector(Versioned, Base):
@@ -102,7 +101,7 @@ class Reading(Base):
     read_on: Mapped[date] = mapped_column(Date)
     value_m3: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = enum_column(vocab.CHANGE_SOURCES, "reading_source", default="import")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class Balance(Versioned, Base):
@@ -141,7 +140,7 @@ class Payment(Base):
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     paid_on: Mapped[date] = mapped_column(Date)
     channel: Mapped[str] = enum_column(vocab.PAYMENT_CHANNELS, "payment_channel", default="cashier")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("payment_agreement.id"))
     # Who posted it (an API key, a user, an import file), and what it did: replayed on duplicates.
     source: Mapped[str | None] = mapped_column(String(120))

@@ -10,11 +10,11 @@ from datetime import datetime
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
-    JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+    JSON, BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base, Versioned, enum_column, utcnow
+from .base import Base, UtcDateTime, Versioned, enum_column, utcnow
 
 _ID = BigInteger().with_variant(Integer, "sqlite")
 RECORD_STATUSES = ("accepted", "conflict", "rejected")
@@ -33,9 +33,9 @@ class EnrollmentCode(Base):
     crew_member_id: Mapped[int] = mapped_column(ForeignKey("crew_member.id"), index=True)
     label: Mapped[str] = mapped_column(String(80))
     created_by: Mapped[str | None] = mapped_column(String(80))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
 
 
@@ -47,8 +47,8 @@ class SyncUpload(Base):
 
     id: Mapped[int] = mapped_column(_ID, primary_key=True)
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    device_sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    device_sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
     clock_offset_s: Mapped[float] = mapped_column(Float)
     records: Mapped[int] = mapped_column(Integer)
     counts: Mapped[dict] = mapped_column(JSON, default=dict)  # per reply status
@@ -71,11 +71,11 @@ class FieldRecord(Base):
     message: Mapped[str | None] = mapped_column(Text)
     problems: Mapped[list | None] = mapped_column(JSON)
     # Device clock as reported, the server's receipt, and the estimate derived from the offset.
-    captured_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    device_sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    captured_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    device_sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     clock_offset_s: Mapped[float] = mapped_column(Float)
-    captured_at_server: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    captured_at_server: Mapped[datetime | None] = mapped_column(UtcDateTime)
     item_status_at_receipt: Mapped[str | None] = mapped_column(String(24))
     gps_lon: Mapped[float | None] = mapped_column(Float)
     gps_lat: Mapped[float | None] = mapped_column(Float)
@@ -93,7 +93,7 @@ class FieldRecordVariant(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("device.id"))
     upload_id: Mapped[int] = mapped_column(ForeignKey("sync_upload.id"))
     fingerprint: Mapped[str] = mapped_column(String(64))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
     payload: Mapped[dict] = mapped_column(JSON)
 
 
@@ -119,7 +119,7 @@ class RecordPhoto(Base):
     size: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(40))
     device_id: Mapped[int | None] = mapped_column(Integer)  # its record's (none on rows older than 0007)
-    arrived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    arrived_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Photo(Base):
@@ -131,7 +131,7 @@ class Photo(Base):
     size: Mapped[int] = mapped_column(Integer)
     content_type: Mapped[str] = mapped_column(String(40))
     device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
 
 
 class FieldReading(Base):
@@ -145,8 +145,8 @@ class FieldReading(Base):
     meter_serial: Mapped[str] = mapped_column(String(40))
     meter_id: Mapped[int | None] = mapped_column(ForeignKey("meter.id"), index=True)  # None: unknown serial
     value_m3: Mapped[float] = mapped_column(Float)
-    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))  # device clock
-    captured_at_server: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    captured_at: Mapped[datetime] = mapped_column(UtcDateTime)  # device clock
+    captured_at_server: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class NoticeAct(Base):
@@ -166,8 +166,8 @@ class NoticeAct(Base):
     signature_refused: Mapped[bool] = mapped_column(Boolean, default=False)
     address_verified_by: Mapped[str | None] = mapped_column(Text)
     property_description: Mapped[str | None] = mapped_column(Text)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # device clock
-    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(UtcDateTime)  # device clock
+    ended_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     gps_lon: Mapped[float | None] = mapped_column(Float)
     gps_lat: Mapped[float | None] = mapped_column(Float)
     gps_accuracy_m: Mapped[float | None] = mapped_column(Float)
@@ -198,7 +198,7 @@ class ReviewItem(Versioned, Base):
     reason: Mapped[str] = mapped_column(String(40))
     message: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = enum_column(REVIEW_STATUSES, "review_status", default="open", index=True)
-    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     resolved_by: Mapped[str | None] = mapped_column(String(80))
     resolution_note: Mapped[str | None] = mapped_column(Text)
 
@@ -217,8 +217,8 @@ class OfficeAlert(Base):
     account_id: Mapped[int | None] = mapped_column(Integer)
     record_id: Mapped[int | None] = mapped_column(ForeignKey("field_record.id"))
     details: Mapped[dict | None] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))
 
 
@@ -242,9 +242,9 @@ class PendingRegistration(Base):
     description: Mapped[str | None] = mapped_column(Text)
     photos: Mapped[list] = mapped_column(JSON, default=list)
     status: Mapped[str] = enum_column(REGISTRATION_STATUSES, "registration_status", default="pending")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     # The office's decision: who, when, why, and the registry premise an approval created.
     decided_by: Mapped[str | None] = mapped_column(String(80))
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     decision_reason: Mapped[str | None] = mapped_column(Text)
     premise_id: Mapped[int | None] = mapped_column(Integer)

@@ -4,14 +4,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, CheckConstraint, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text,
+    JSON, BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from field_api.domain import work_items
 from schemas import vocab
 
-from .base import Base, Versioned, enum_column, utcnow
+from .base import Base, UtcDateTime, Versioned, enum_column, utcnow
 
 _SUBTYPES = tuple(sorted({s for subs in work_items.WORK_TYPES.values() for s in subs}))
 EVENT_KINDS = ("created", "status_changed", "cancelled", "reassigned", "served")
@@ -38,14 +38,14 @@ class WorkItem(Versioned, Base):
     reason: Mapped[str] = mapped_column(Text)
     priority_value: Mapped[float] = mapped_column(Float, default=0.0)
     due_date: Mapped[date | None] = mapped_column(Date)
-    window_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    window_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    window_start: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    window_end: Mapped[datetime | None] = mapped_column(UtcDateTime)
     required_skill: Mapped[str] = enum_column(vocab.SKILLS, "required_skill")
     status: Mapped[str] = enum_column(work_items.STATUSES, "work_status", default="pending", index=True)
     status_reason: Mapped[str | None] = mapped_column(Text)
     assigned_crew_id: Mapped[int | None] = mapped_column(ForeignKey("crew.id"), index=True)
     # When a notice was served; a cut needs a cut warning served at least N days before.
-    served_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    served_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     # For cuts and reconnections: the rule that selected the account, in words.
     rule: Mapped[str | None] = mapped_column(Text)
     created_by: Mapped[str | None] = mapped_column(String(80))
@@ -69,7 +69,7 @@ class WorkEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), index=True)
     kind: Mapped[str] = enum_column(EVENT_KINDS, "work_event_kind")
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     actor: Mapped[str | None] = mapped_column(String(80))
     reason: Mapped[str | None] = mapped_column(Text)
     # The crew the item belonged to when this happened, so its devices hear of it.
