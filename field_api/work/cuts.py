@@ -10,12 +10,13 @@ from datetime import date, datetime, time, timedelta, timezone
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
+from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
 
 from .areas import AreaFilter
 from .generation import Generation, collect, pesos
-from .items import NewItem
+from .items import NewItem, change_status
 
 # The order in which exclusions are tested; the first that applies is the one counted.
 EXCLUSIONS = ("below_threshold", "not_active", "already_open", "protected", "in_agreement",
@@ -119,3 +120,14 @@ def _item(row, policy: CollectionPolicy) -> NewItem:
     return NewItem(type="cut", subtype=action, account_id=row.id, premise_id=row.premise_id,
                    reason=f"{verb} por adeudo de {pesos(row.amount_owed_cents)}",
                    priority_value=row.amount_owed_cents / 100, rule=_rule_text(row, policy))
+
+
+def call_off_open_cuts(session: Session, account_id: int, actor: str, reason: str) -> list[int]:
+    """Cancel the account's open cut orders (dispatched ones too: the cancellation reaches the crew's
+    devices through the change feed); returns their ids."""
+    open_cuts = session.scalars(locked(select(WorkItem).where(
+        WorkItem.account_id == account_id, WorkItem.type == "cut", WorkItem.status.in_(OPEN_STATUSES))
+        .order_by(WorkItem.id))).all()
+    for item in open_cuts:
+        change_status(session, item, "cancelled", actor, reason)
+    return [item.id for item in open_cuts]
