@@ -104,9 +104,10 @@ def _set_override(account_id: int, override: str | None, reason: str) -> dict:
     account.protection_override_reason = override
     account.protection_override_by = g.principal.name if override else None
     if override is None and get_policy(session).exclude_protected:
-        # Protected again: a cut ordered under the override is no longer allowed.
-        call_off_open_cuts(session, account.id, g.principal.name,
-                           f"Tarifa preferencial: se retiró la autorización de corte ({reason})")
+        # Protected again: a cut ordered under the override is no longer allowed. The event's reason
+        # reaches the crew's devices, so it names no protection and not the office's words (DESIGN
+        # rule 8); those stay in the audit trail of this request.
+        call_off_open_cuts(session, account.id, g.principal.name, "La oficina retiró la autorización de corte")
     session.commit()
     return account_feature(account, session.get(Premise, account.premise_id),
                            session.get(Balance, account.id))
