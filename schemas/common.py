@@ -29,6 +29,16 @@ class Integer(fields.Integer):
         return super()._validated(value)
 
 
+def _stated(value: str) -> None:
+    if len(value.strip()) < 3:
+        raise ValidationError("Say why in words: blank space is not a reason.")
+
+
+# A reason a person must give (an override, a cancellation, a review decision): 3 to 500
+# characters, at least 3 of them not blank, since the record is worthless without one.
+REASON = [validate.Length(min=3, max=500), _stated]
+
+
 LON_RANGE = (-180.0, 180.0)
 LAT_RANGE = (-90.0, 90.0)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from . import vocab
-from .common import Integer, ID_RANGE, PageArgs
+from .common import Integer, ID_RANGE, REASON, PageArgs
 
 DECISIONS = ("accept_field", "keep_registry")
 
@@ -80,7 +80,7 @@ class ReviewListArgs(PageArgs):
 
 class ResolveSchema(Schema):
     decision = fields.String(required=True, validate=validate.OneOf(DECISIONS))
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    reason = fields.String(required=True, validate=REASON)
 
 
 class FieldRecordListArgs(PageArgs):

@@ -7,7 +7,9 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from . import vocab
 from .vocab import WORK_STATUSES as STATUSES, WORK_TYPES
-from .common import Integer, AMOUNT_FILTER_RANGE, AMOUNT_RANGE, DATE_RANGE, BBox, GeoJSONPolygon, ID_RANGE, PageArgs
+from .common import (
+    AMOUNT_FILTER_RANGE, AMOUNT_RANGE, DATE_RANGE, BBox, GeoJSONPolygon, ID_RANGE, Integer, PageArgs, REASON,
+)
 
 STAGES = ("reminder", "payment_demand", "cut_warning")
 
@@ -104,7 +106,7 @@ class WorkItemListArgs(PageArgs):
 
 
 class ReasonSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=3, max=500))
+    reason = fields.String(required=True, validate=REASON)
 
 
 class ReassignSchema(ReasonSchema):

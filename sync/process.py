@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Mapping
+from typing import Collection, Mapping
 
 from sync.business_calendar import BusinessCalendar
 from sync.effects import Effect, SyncPolicy, WorkItemView
 from sync.followups import effects_of
 from sync.idempotency import DecisionKind, PreviousResult, decide
-from sync.merge import MergeResult, RegistryRow, merge_record
+from sync.merge import MergeResult, RegistryRow, merge_record, row_key
 from sync.outcomes import validate
 from sync.problems import Problem
 from sync.records import UploadRecord, fingerprint
@@ -62,6 +62,7 @@ def process_record(
     policy: SyncPolicy,
     received_at: datetime,
     has_meter: bool = True,
+    correctable: Collection[tuple[str, str]] | None = None,
 ) -> RecordResult:
     """Decide what `record` does. `previous` is what is stored under its UUID, if anything.
 
@@ -69,6 +70,9 @@ def process_record(
     that was this device's when it downloaded its package, and was cancelled or reassigned while
     it was offline, must be passed in: its outcome is then recorded as it happened, with an
     office alert, instead of being lost to a rejection (DESIGN rule 6).
+
+    `correctable`, when given, holds the registry rows (as `row_key`s) of the work item's stop: a
+    correction of any other row is a problem (a device writes only to its own work, DESIGN rule 7).
     """
     fp = fingerprint(record)
     decision = decide(record.client_uuid, fp, previous)
@@ -83,6 +87,8 @@ def process_record(
                             f"El trabajo {record.work_item_id} no existe o no está asignado a este dispositivo"),)
     else:
         problems = tuple(validate(record, work_item.work_type, has_meter=has_meter))
+        if correctable is not None:
+            problems += tuple(_outside(record, correctable))
     if problems:
         # Stored as rejected, so that a resend gets the same answer and not a second judgement.
         return RecordResult(key, RecordStatus.REJECTED, fp, first_seen=True, problems=problems,
@@ -92,3 +98,10 @@ def process_record(
     status = RecordStatus.CONFLICT if merged.conflicts else RecordStatus.ACCEPTED
     message = "; ".join(c.message for c in merged.conflicts) or None
     return RecordResult(key, status, fp, first_seen=True, merge=merged, effects=effects, message=message)
+
+
+def _outside(record: UploadRecord, correctable: Collection[tuple[str, str]]) -> list[Problem]:
+    return [Problem(f"corrections.{i}", "correction.not_this_stop",
+                    f"{c.entity} {c.entity_id} no es de la parada de este trabajo; la cuadrilla solo corrige "
+                    "el predio, la cuenta y el medidor del trabajo que reporta")
+            for i, c in enumerate(record.corrections) if row_key(c.entity, c.entity_id) not in correctable]

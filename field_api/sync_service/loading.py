@@ -17,7 +17,7 @@ from field_api.list_params import in_list, list_param
 from field_api.models import Account, FieldRecord, Meter, Photo, Premise, ReviewItem, WorkItem
 from sync.effects import WorkItemView
 from sync.idempotency import PreviousResult
-from sync.merge import MISSING, Conflict, ConflictKind, RegistryRow
+from sync.merge import MISSING, Conflict, ConflictKind, RegistryRow, row_key
 from sync.outcomes import CORRECTABLE_FIELDS
 from sync.records import Correction, UploadRecord
 
@@ -63,6 +63,7 @@ class Context:
     land_use: dict[int, str]
     has_meter: set[int]
     meter_ids: dict[str, int]
+    meters_of: dict[int, set[int]] = field(default_factory=dict)  # meter ids by account, of the crew's items
     reviews: list[OpenReview] = field(default_factory=list)
     arrived: dict[str, datetime] = field(default_factory=dict)  # photos of the manifests already in, by sha256
 
@@ -73,6 +74,12 @@ class Context:
         v = row.values
         return WorkItemView(row.id, v["type"], v["subtype"], v["status"], v["account_id"], v["premise_id"],
                             self.land_use.get(v["premise_id"]), v["status_reason"])
+
+    def correctable(self, view: WorkItemView) -> set[tuple[str, str]]:
+        """The registry rows of the item's stop, the only ones its record may correct (as `row_key`s)."""
+        rows = {row_key("premise", view.premise_id), row_key("account", view.account_id)}
+        rows |= {row_key("meter", m) for m in self.meters_of.get(view.account_id, ())}
+        return {r for r in rows if r[1] != "None"}
 
     def snapshot(self) -> Mapping[tuple[str, str], RegistryRow]:
         return _Snapshot(self.writer)
@@ -218,14 +225,15 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
         names = _REGISTRY_ROWS[entity][0]
         for row in found.get(entity, []):  # (id, version, *names)
             writer.add(entity, row[0], row[1], dict(zip(names, row[2:])))
-    has_meter, meter_ids = set(), {}
+    has_meter, meter_ids, meters_of = set(), {}, {}
     for meter_id, serial, account_id in found.get("meters", []):
         if account_id in accounts:
             has_meter.add(account_id)
+            meters_of.setdefault(account_id, set()).add(meter_id)
         if serial in serials:
             meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, _stored(found.get("stored", [])), {row[0] for row in found.get("items", [])},
-                  land_use, has_meter, meter_ids, arrived=dict(found.get("arrived", [])))
+                  land_use, has_meter, meter_ids, meters_of, arrived=dict(found.get("arrived", [])))
     for review in map(_ReviewRow._make, found.get("reviews", [])):
         writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
         ctx.reviews.append(OpenReview(review.id, review.client_uuid, conflict_of(review)))

@@ -17,6 +17,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import (
     Account, Balance, Batch, Meter, PlanRoute, PlanStop, Premise, Reading, Sector, WorkEvent, WorkItem,
 )
@@ -117,13 +118,19 @@ def build_package(session: Session, device_id: int, crew_id: int, day: date, gen
         PlanRoute.id.in_([b.route_id for b in batches])))}
     stops = session.scalars(select(PlanStop).where(PlanStop.route_id.in_(list(routes)))
                             .order_by(PlanStop.route_id, PlanStop.seq)).all()
-    dispatch_on_contact(session, crew_id, [s.work_item_id for s in stops], f"device-{device_id}")
-    details = stop_details(session, [s.work_item_id for s in stops])
+    extra = _assigned_off_route(session, crew_id)
+    dispatch_on_contact(session, crew_id, [s.work_item_id for s in stops] + extra, f"device-{device_id}")
+    details = stop_details(session, [s.work_item_id for s in stops] + extra)
+    moved = set(session.scalars(select(WorkItem.id).where(
+        WorkItem.id.in_([s.work_item_id for s in stops]), WorkItem.assigned_crew_id.is_distinct_from(crew_id),
+        WorkItem.status.in_(OPEN_STATUSES))))
     cursor = session.scalar(select(func.max(WorkEvent.id))) or 0
     by_route: dict[int, list] = {}
     for s in stops:
-        by_route.setdefault(s.route_id, []).append(
-            {"seq": s.seq, "eta": _iso(s.eta), "start_at": _iso(s.start_at), **details[s.work_item_id]})
+        stop = {"seq": s.seq, "eta": _iso(s.eta), "start_at": _iso(s.start_at), **details[s.work_item_id]}
+        if s.work_item_id in moved:
+            stop["reassigned_away"] = True  # the office gave it to another crew: not this crew's to do
+        by_route.setdefault(s.route_id, []).append(stop)
     sector_ids = sorted({d["sector_id"] for d in details.values() if d.get("sector_id") is not None})
     sectors = [{"id": s.id, "code": s.code, "name": s.name, "polygon": geojson(s.geom)}
                for s in session.scalars(select(Sector).where(Sector.id.in_(sector_ids)).order_by(Sector.id))]
@@ -134,9 +141,21 @@ def build_package(session: Session, device_id: int, crew_id: int, day: date, gen
                      "start_at": _iso(routes[b.route_id].start_at), "end_at": _iso(routes[b.route_id].end_at),
                      "route": geojson(routes[b.route_id].geom), "stops": by_route.get(b.route_id, [])}
                     for b in batches],
+        # Open work given to this crew outside its routes (moved here, urgent): the change feed told
+        # only the devices that had a cursor from before; a package downloaded later must hold it.
+        "assigned": [details[i] for i in extra],
         "sectors": sectors,
         "forms": forms(),
     }
+
+
+def _assigned_off_route(session: Session, crew_id: int) -> list[int]:
+    """The crew's open items that are on none of its active batches' routes, by id."""
+    on_routes = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
+                 .where(Batch.crew_id == crew_id, Batch.superseded_at.is_(None)))
+    return list(session.scalars(select(WorkItem.id).where(
+        WorkItem.assigned_crew_id == crew_id, WorkItem.status.in_(OPEN_STATUSES),
+        WorkItem.id.not_in(on_routes)).order_by(WorkItem.id)))
 
 
 def _json(data) -> bytes:

@@ -220,7 +220,8 @@ def _one(ctx: Context, plan: Plan, who: Uploader, rules, inc: Incoming) -> dict:
     view = ctx.item_view(rec.work_item_id)
     has_meter = view is not None and view.account_id in ctx.has_meter
     result = process_record(rec, previous=previous, work_item=view, registry_snapshot=ctx.snapshot(),
-                            calendar=rules[0], policy=rules[1], received_at=who.received_at, has_meter=has_meter)
+                            calendar=rules[0], policy=rules[1], received_at=who.received_at, has_meter=has_meter,
+                            correctable=ctx.correctable(view) if view is not None else None)
     if result.status is RecordStatus.DUPLICATE:
         return _duplicate(inc, stored)
     if not result.first_seen:  # the UUID was used for other content

@@ -7,15 +7,16 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import and_, case, exists, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
 
+from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
-from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkItem
+from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
 
 from .areas import AreaFilter
 from .generation import Generation, collect, pesos
-from .items import NewItem
+from .items import NewItem, change_status
 
 # The order in which exclusions are tested; the first that applies is the one counted.
 EXCLUSIONS = ("below_threshold", "not_active", "already_open", "protected", "in_agreement",
@@ -33,11 +34,26 @@ def warning_cutoff(policy: CollectionPolicy, as_of: date) -> datetime:
     return datetime.combine(as_of - timedelta(days=policy.cut_warning_days - 1), time(0), timezone.utc)
 
 
+def _served_warnings():
+    """(account_id, served_at) of every cut warning served: on its own visit, or at the appointment
+    of the summons left on it (the follow-up made by sync names its notice in its `created` event)."""
+    direct = select(WorkItem.account_id, WorkItem.served_at).where(
+        WorkItem.type == "notice", WorkItem.subtype == "cut_warning", WorkItem.served_at.isnot(None))
+    followup, source = aliased(WorkItem), aliased(WorkItem)
+    at_appointment = (
+        select(followup.account_id, followup.served_at)
+        .join(WorkEvent, and_(WorkEvent.work_item_id == followup.id, WorkEvent.kind == "created"))
+        .join(source, source.id == WorkEvent.details["source_work_item_id"].as_integer())
+        .where(followup.type == "notice", followup.subtype == "summons_followup", followup.served_at.isnot(None),
+               source.subtype == "cut_warning"))
+    return union_all(direct, at_appointment).subquery()
+
+
 def _classified(policy: CollectionPolicy, as_of: date):
+    served = _served_warnings()
     last_warning = (
-        select(WorkItem.account_id, func.max(WorkItem.served_at).label("served_at"))
-        .where(WorkItem.type == "notice", WorkItem.subtype == "cut_warning", WorkItem.served_at.isnot(None))
-        .group_by(WorkItem.account_id).subquery()
+        select(served.c.account_id, func.max(served.c.served_at).label("served_at"))
+        .group_by(served.c.account_id).subquery()
     )
     open_cut = exists().where(WorkItem.account_id == Account.id, WorkItem.type == "cut",
                               WorkItem.status.in_(OPEN_STATUSES))
@@ -104,3 +120,14 @@ def _item(row, policy: CollectionPolicy) -> NewItem:
     return NewItem(type="cut", subtype=action, account_id=row.id, premise_id=row.premise_id,
                    reason=f"{verb} por adeudo de {pesos(row.amount_owed_cents)}",
                    priority_value=row.amount_owed_cents / 100, rule=_rule_text(row, policy))
+
+
+def call_off_open_cuts(session: Session, account_id: int, actor: str, reason: str) -> list[int]:
+    """Cancel the account's open cut orders (dispatched ones too: the cancellation reaches the crew's
+    devices through the change feed); returns their ids."""
+    open_cuts = session.scalars(locked(select(WorkItem).where(
+        WorkItem.account_id == account_id, WorkItem.type == "cut", WorkItem.status.in_(OPEN_STATUSES))
+        .order_by(WorkItem.id))).all()
+    for item in open_cuts:
+        change_status(session, item, "cancelled", actor, reason)
+    return [item.id for item in open_cuts]

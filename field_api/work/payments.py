@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from field_api.changes import set_source
 from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
-from field_api.models import Account, Balance, CollectionPolicy, Payment, Premise, WorkItem
+from field_api.models import Account, Balance, CollectionPolicy, Payment, Premise, WorkEvent, WorkItem
 from field_api.models.base import utcnow
 
 from .cuts import over_threshold
@@ -113,7 +113,7 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
 def _open_collection_work(session: Session, account_id: int) -> list[WorkItem]:
     return session.scalars(locked(select(WorkItem).where(
         WorkItem.account_id == account_id, WorkItem.status.in_(OPEN_STATUSES),
-        WorkItem.type.in_(("cut", "notice")), WorkItem.subtype != "summons_followup",
+        WorkItem.type.in_(("cut", "notice")),
     ).order_by(WorkItem.id))).all()
 
 
@@ -122,8 +122,23 @@ def _over_cut_threshold(session: Session, policy: CollectionPolicy, account_id: 
 
 
 def _still_due(session: Session, item: WorkItem, policy: CollectionPolicy, account_id: int) -> bool:
-    rule = over_threshold(policy) if item.type == "cut" else stage_threshold(item.subtype, policy)
+    rule = over_threshold(policy) if item.type == "cut" else stage_threshold(_stage_of(session, item), policy)
     return bool(session.scalar(select(rule).where(Balance.account_id == account_id)))
+
+
+def _stage_of(session: Session, item: WorkItem) -> str:
+    """A summons follow-up serves the notice whose summons set it, so it is due while that stage is;
+    the lowest stage when that notice cannot be found (a follow-up made by hand)."""
+    seen = set()
+    while item.subtype == "summons_followup" and item.id not in seen:
+        seen.add(item.id)
+        details = session.scalar(select(WorkEvent.details).where(
+            WorkEvent.work_item_id == item.id, WorkEvent.kind == "created")) or {}
+        source = details.get("source_work_item_id")
+        item = session.get(WorkItem, source) if source is not None else None
+        if item is None or item.type != "notice":
+            return "reminder"
+    return item.subtype if item.subtype != "summons_followup" else "reminder"
 
 
 def _order_reconnection(session: Session, account: Account, policy: CollectionPolicy, incoming: PaymentIn,

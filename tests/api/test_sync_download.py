@@ -90,3 +90,19 @@ def test_the_feed_tells_a_crew_of_moves_both_ways_and_304s_when_nothing_changed(
 def test_a_package_date_must_be_a_date(field_day):
     response = field_day["cutter"].get("/api/v1/sync/package?date=mañana")
     assert response.status_code == 422 and "date" in response.get_json()["message"]
+
+
+def test_a_package_downloaded_after_a_move_holds_the_moved_item_on_both_sides(field_day, session):
+    d = field_day
+    item = session.get(WorkItem, d["notices"][0].id)
+    reassign(session, item, d["cutters"].id, "despacho", "Apoyo")
+    session.commit()
+    _, cutters = package(d["cutter"])
+    # The move is older than this package's cursor: the feed will not tell of it, so the package must.
+    assert d["cutter"].get(f"/api/v1/sync/changes?since={cutters['cursor']}").get_json()["changes"] == []
+    [moved_in] = cutters["assigned"]
+    assert (moved_in["work_item_id"], moved_in["holder"], moved_in["status"]) == (item.id, "Titular A3", "dispatched")
+    _, notifiers = package(d["notifier"])
+    flags = {s["work_item_id"]: s.get("reassigned_away", False) for s in notifiers["batches"][0]["stops"]}
+    assert flags == {d["notices"][0].id: True, d["notices"][1].id: False, d["inspection"].id: False}
+    assert notifiers["assigned"] == []

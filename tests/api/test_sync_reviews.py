@@ -62,3 +62,13 @@ def test_a_resolution_needs_if_match_and_a_supervisor(field_day, session, app, t
     assert as_role(app, tokens, "supervisor").post(url, json=body).status_code == 428
     assert as_role(app, tokens, "dispatcher").post(url, json=body).status_code == 403
     assert session.scalar(select(AuditEvent.status_code).where(AuditEvent.action.like("%resolve"))) in (403, 428)
+
+
+def test_a_decision_with_a_blank_reason_is_refused_and_the_review_stays_open(field_day, session, app, tokens):
+    _, review_id = conflicted(field_day, session)
+    supervisor = as_role(app, tokens, "supervisor")
+    url = f"/api/v1/reviews/{review_id}"
+    blank = supervisor.post(f"{url}/resolve", json={"decision": "accept_field", "reason": "   "},
+                            headers={"If-Match": supervisor.get(url).headers["ETag"]})
+    assert blank.status_code == 422
+    assert supervisor.get(url).get_json()["status"] == "open"

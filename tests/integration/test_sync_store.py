@@ -158,19 +158,23 @@ def test_an_item_the_device_never_downloaded_is_dispatched_by_its_upload_and_the
     assert [e.details["status"] for e in events] == ["dispatched", "done"]
 
 
-def two_edits_of_one_street(crew_day) -> tuple[int, dict, dict]:
-    """The premise, and two records correcting its street: the later edit, then the earlier one."""
-    a, b = crew_day["items"][:2]
-    premise_id = crew_day["accounts"][0].premise_id
+def two_edits_of_one_street(session, crew_day) -> tuple[int, dict, dict]:
+    """The premise, and two records correcting its street from two of its stops (a cut and a walk):
+    the later edit, then the earlier one."""
+    a, account = crew_day["items"][0], crew_day["accounts"][0]
+    b = make_item(session, account, "verification", "walk")
+    publish_batch(session, crew_day["crew"], [b])
+    session.commit()
+    premise_id = account.premise_id
     later = cut(a.id, 2, reading=("M-0", 130.0),
                 corrections=[correction("premise", premise_id, "street", "Calle Cinco", "Calle 5 de Mayo")])
-    earlier = cut(b.id, 1, reading=("M-1", 130.0),
+    earlier = cut(b.id, 1, "corrections", reading=None,
                   corrections=[correction("premise", premise_id, "street", "Calle 5", "Calle Cinco")])
     return premise_id, later, earlier
 
 
 def test_a_second_edit_that_arrives_first_applies_once_the_first_arrives(session, crew_day):
-    premise_id, later, earlier = two_edits_of_one_street(crew_day)
+    premise_id, later, earlier = two_edits_of_one_street(session, crew_day)
     assert upload(session, crew_day, [later])["results"][0]["status"] == "conflict"
     assert upload(session, crew_day, [earlier])["results"][0]["status"] == "accepted"
     session.expire_all()
@@ -182,7 +186,7 @@ def test_a_second_edit_that_arrives_first_applies_once_the_first_arrives(session
 def test_a_conflict_in_the_first_part_that_the_second_part_settles_is_stored_once_as_applied(
         session, crew_day, monkeypatch, caplog):
     monkeypatch.setattr(upload_module, "PARTS_FROM", 2)  # PostgreSQL sends each record in its own part
-    premise_id, later, earlier = two_edits_of_one_street(crew_day)
+    premise_id, later, earlier = two_edits_of_one_street(session, crew_day)
     results = upload(session, crew_day, [later, earlier])["results"]
     assert "record by record" not in caplog.text  # stored in parts, not redone one by one
     session.expire_all()

@@ -70,3 +70,12 @@ def test_a_record_for_an_unknown_work_item_is_rejected():
     result = process(walk(), work_item=None)
     assert result.status is RecordStatus.REJECTED
     assert [p.code for p in result.problems] == ["work_item.unknown"]
+
+
+def test_a_correction_outside_the_rows_of_the_stop_rejects_the_record():
+    rec = walk(Correction("premise", 7, "street", "Juárez", "Hidalgo"))
+    result = process_record(rec, previous=None, work_item=item("verification"), registry_snapshot=SNAPSHOT,
+                            calendar=CALENDAR, policy=POLICY, received_at=rec.device_clock_at_send,
+                            correctable={row_key("premise", 701)})
+    assert result.status is RecordStatus.REJECTED and result.first_seen and not result.applies
+    assert [p.code for p in result.problems] == ["correction.not_this_stop"]

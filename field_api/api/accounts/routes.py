@@ -13,6 +13,8 @@ from field_api.auth import access
 from field_api.auth.rules import OFFICE
 from field_api.models import Account, Balance, Premise
 from field_api.registry import queries
+from field_api.work.cuts import call_off_open_cuts
+from field_api.work.policy import get_policy
 from schemas.registry import AccountCollection, AccountFeature, AccountListArgs
 from schemas.work import ReasonSchema
 
@@ -101,6 +103,11 @@ def _set_override(account_id: int, override: str | None, reason: str) -> dict:
     set_source(session, "office", f"protection override by {g.principal.name}")
     account.protection_override_reason = override
     account.protection_override_by = g.principal.name if override else None
+    if override is None and get_policy(session).exclude_protected:
+        # Protected again: a cut ordered under the override is no longer allowed. The event's reason
+        # reaches the crew's devices, so it names no protection and not the office's words (DESIGN
+        # rule 8); those stay in the audit trail of this request.
+        call_off_open_cuts(session, account.id, g.principal.name, "La oficina retiró la autorización de corte")
     session.commit()
     return account_feature(account, session.get(Premise, account.premise_id),
                            session.get(Balance, account.id))
