@@ -171,6 +171,8 @@ class AgreementSchema(Schema):
     next_due = fields.Date(allow_none=True, metadata={"description": "while current"})
     status = fields.String()
     version = Integer()
+    cancelled_work_items = fields.List(Integer(), metadata={
+        "description": "on creation: the account's open cut orders the agreement called off"})
 
 
 class AgreementListArgs(PageArgs):

@@ -8,8 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
-from field_api.models import Account, CollectionPolicy, PaymentAgreement
+from field_api.db import locked
+from field_api.domain.work_items import OPEN_STATUSES
+from field_api.models import Account, CollectionPolicy, PaymentAgreement, WorkItem
 
+from .items import change_status
 from .payments import PaymentIn, apply_payments
 
 
@@ -29,7 +32,9 @@ def next_due(agreement: PaymentAgreement) -> date:
 
 
 def create_agreement(session: Session, account_id: int, total_cents: int, instalments: int,
-                     start_date: date) -> PaymentAgreement:
+                     start_date: date, actor: str = "system") -> tuple[PaymentAgreement, list[int]]:
+    """The agreement, and the account's open cut orders it called off (by id): an account with a
+    current agreement is not cut, and the cancellation reaches the crew's device like a payment's."""
     current = session.scalar(select(PaymentAgreement.id).where(
         PaymentAgreement.account_id == account_id, PaymentAgreement.status == "current"))
     if current is not None:
@@ -38,7 +43,13 @@ def create_agreement(session: Session, account_id: int, total_cents: int, instal
                                  instalments_paid=0, start_date=start_date, status="current")
     session.add(agreement)
     session.flush()
-    return agreement
+    cuts = session.scalars(locked(select(WorkItem).where(
+        WorkItem.account_id == account_id, WorkItem.type == "cut", WorkItem.status.in_(OPEN_STATUSES))
+        .order_by(WorkItem.id))).all()
+    for cut in cuts:
+        change_status(session, cut, "cancelled", actor, f"Convenio de pago {agreement.id} vigente")
+    session.flush()
+    return agreement, [cut.id for cut in cuts]
 
 
 def record_instalment(session: Session, agreement: PaymentAgreement, reference: str, amount_cents: int,

@@ -38,3 +38,19 @@ def test_a_partial_payment_leaves_the_follow_up_of_a_cut_warning_still_due(field
     session.expire_all()
     followup = session.scalar(select(WorkItem).where(WorkItem.subtype == "summons_followup"))
     assert followup.status == "pending"
+
+
+def test_an_agreement_calls_off_the_open_cut_and_the_crew_hears_why(field_day, session, app, tokens):
+    d = field_day
+    cut, account = d["cuts"][1], d["accounts"][1]
+    start = d["cutter"].get("/api/v1/sync/changes").get_json()["cursor"]
+    made = as_role(app, tokens, "supervisor").post("/api/v1/agreements", json={
+        "account_id": account.id, "total": 2000, "instalments": 4, "start_date": "2026-11-24"})
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json()["cancelled_work_items"] == [cut.id]
+    session.expire_all()
+    assert session.get(WorkItem, cut.id).status == "cancelled"
+    assert session.get(WorkItem, d["cuts"][0].id).status == "dispatched"  # another account's cut stands
+    [change] = d["cutter"].get(f"/api/v1/sync/changes?since={start}").get_json()["changes"]
+    assert change["change"] == "cancelled" and change["work_item_id"] == cut.id
+    assert f"Convenio de pago {made.get_json()['id']} vigente" in change["reason"]

@@ -98,7 +98,8 @@ def test_the_balance_change_is_logged_with_the_payment_reference(session):
 def test_instalments_complete_an_agreement(session):
     account = make_account(session, "A8", -112.16, 30.71, months=3, cents=200000)
     policy = get_policy(session)
-    row = agreements.create_agreement(session, account.id, 200000, 2, date(2026, 11, 1))
+    row, called_off = agreements.create_agreement(session, account.id, 200000, 2, date(2026, 11, 1))
+    assert called_off == []
     agreements.record_instalment(session, row, "INST-1", 100000, date(2026, 11, 1), policy, "t", "t")
     assert (row.status, row.instalments_paid, agreements.next_due(row)) == ("current", 1, date(2026, 12, 1))
     agreements.record_instalment(session, row, "INST-2", 100000, date(2026, 12, 1), policy, "t", "t")

@@ -57,16 +57,17 @@ class Agreements(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @blp.response(201, AgreementSchema)
     def post(self, body):
-        """Create a payment agreement for an account; a current one already there is a 409."""
+        """Create a payment agreement for an account, calling off its open cut orders; a current one is a 409."""
         session = db.session()
         if session.get(Account, body["account_id"]) is None:
             abort(422, message=f"Account {body['account_id']} does not exist.",
                   errors={"json": {"account_id": ["Unknown account."]}})
-        agreement = agreements.create_agreement(session, body["account_id"], int(body["total"] * 100),
-                                                body["instalments"], body["start_date"])
+        agreement, called_off = agreements.create_agreement(session, body["account_id"], int(body["total"] * 100),
+                                                            body["instalments"], body["start_date"],
+                                                            g.principal.name)
         session.commit()
-        note(target=f"agreement={agreement.id}")
-        return view(agreement)
+        note(target=f"agreement={agreement.id}", cancelled=called_off)
+        return {**view(agreement), "cancelled_work_items": called_off}
 
 
 @blp.route("/<int:agreement_id>")
