@@ -103,7 +103,10 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
             change_status(session, item, "cancelled", actor, reason)
             cancelled.append(item.id)
     reconnection = None
-    if account.service_status in ("restricted", "suspended") and not _over_cut_threshold(session, policy, account_id):
+    # An instalment honours a current agreement, and an account in a current agreement is not kept
+    # cut (it would not be cut), whatever it still owes.
+    if account.service_status in ("restricted", "suspended") and (
+            incoming.agreement_id is not None or not _over_cut_threshold(session, policy, account_id)):
         reconnection = _order_reconnection(session, account, policy, incoming, actor)
     session.flush()
     return {"amount_owed": remaining / 100, "months_overdue": balance.months_overdue,

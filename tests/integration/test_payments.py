@@ -68,6 +68,19 @@ def test_a_cut_account_that_pays_gets_an_urgent_reconnection_with_a_deadline(ses
     assert again["effects"]["reconnection_work_item"] == item.id
 
 
+def test_a_cut_account_honouring_its_agreement_is_reconnected_though_it_still_owes(session):
+    make_account(session, "A9", -112.16, 30.71, months=5, cents=500000, status="restricted")
+    [plain] = pay(session, "PAY-9", "A9", 50000)  # a part of the debt, with no agreement: still cut
+    assert plain["effects"]["reconnection_work_item"] is None
+    account_id = session.scalar(select(Balance.account_id).join_from(Balance, Payment,
+                                                                     Balance.account_id == Payment.account_id))
+    row, _ = agreements.create_agreement(session, account_id, 450000, 9, TODAY)
+    result = agreements.record_instalment(session, row, "INST-9", 50000, TODAY, get_policy(session), "t", "t")
+    assert result["effects"]["amount_owed"] == 4000
+    item = session.get(WorkItem, result["effects"]["reconnection_work_item"])
+    assert (item.type, item.status) == ("reconnection", "pending")
+
+
 def test_same_reference_twice_gives_the_original_result_and_no_double_credit(session):
     make_account(session, "A5", -112.16, 30.71, months=3, cents=300000)
     [first] = pay(session, "PAY-6", "A5", 100000)
