@@ -62,7 +62,8 @@ def busy_day(field_day, session, app, tokens):
     got["plan created"] = dispatcher.post("/api/v1/plans", json={
         "service_date": "2026-11-25", "crew_ids": [crew.id], "select": {"types": ["cut"]}, "time_budget_s": 1})
     plan_id = got["plan created"].get_json()["id"]
-    got["plan published"] = dispatcher.post(f"/api/v1/plans/{plan_id}/publish")
+    etag = dispatcher.get(f"/api/v1/plans/{plan_id}").headers["ETag"]
+    got["plan published"] = dispatcher.post(f"/api/v1/plans/{plan_id}/publish", headers={"If-Match": etag})
     # An order cancelled while the crew is offline, then cut anyway: urgent reconnection and alert.
     change_status(session, session.get(WorkItem, d["cuts"][2].id), "cancelled", "caja", "Pagado: referencia R-1")
     session.commit()
