@@ -135,6 +135,7 @@ def create_api(app: Flask) -> Api:
     from .plans.routes import blp as plans
     from .policy.routes import blp as policy
     from .registry_imports.routes import blp as registry_imports
+    from .reports.routes import blp as reports
     from .work_generation.routes import blp as work_generation
     from .work_items.routes import blp as work_items
     from .api_keys.routes import blp as api_keys
@@ -148,7 +149,7 @@ def create_api(app: Flask) -> Api:
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, registry_imports, policy,
-                work_generation, work_items, payments, agreements, crews, plans):
+                work_generation, work_items, payments, agreements, crews, plans, reports):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     from .sync_blueprints import SYNC_BLUEPRINTS  # devices, the device protocol, the review queue
     for blp in SYNC_BLUEPRINTS:

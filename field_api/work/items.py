@@ -68,7 +68,7 @@ def create_items(session: Session, items: Iterable[NewItem], actor: str, reason:
 
 def record(session: Session, item: WorkItem, kind: str, actor: str | None, reason: str | None = None,
            **details) -> None:
-    session.add(WorkEvent(work_item_id=item.id, kind=kind, actor=actor, reason=reason,
+    session.add(WorkEvent(work_item_id=item.id, kind=kind, at=utcnow(), actor=actor, reason=reason,
                           crew_id=item.assigned_crew_id, details=details or None))
 
 

@@ -80,6 +80,8 @@ EXPECTED = {
     "POST /api/v1/plans/{plan_id}/publish": {"dispatcher"},
     "POST /api/v1/plans/{plan_id}/replan": {"dispatcher"},
     "POST /api/v1/plans/{plan_id}/discard": {"dispatcher"},
+    "GET /api/v1/reports/crew-work": OFFICE,
+    "GET /api/v1/reports/arrears-recovery": OFFICE,
     "POST /api/v1/devices/enrollment-codes": {"admin", "dispatcher"},
     "POST /api/v1/devices/enroll": ANYONE,
     "GET /api/v1/devices": OFFICE,
