@@ -39,6 +39,16 @@ def _checked(plan_id: int, lock: bool = True) -> DispatchPlan:
     return plan
 
 
+def _act(plan_id: int, action) -> dict:
+    """Check If-Match, apply `action(session, plan)`, commit, note it, answer the plan as it now is."""
+    session = db.session()
+    plan = _checked(plan_id)
+    action(session, plan)
+    session.commit()
+    note(target=f"plan={plan.id}")
+    return plan_view(session, plan)
+
+
 @blp.route("")
 class Plans(MethodView):
     @access(*OFFICE)
@@ -87,12 +97,7 @@ class PublishPlan(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
         """Publish a draft: one batch per crew, its work planned in route order with ETAs; send If-Match."""
-        session = db.session()
-        plan = _checked(plan_id)
-        publish(session, plan, g.principal.name)
-        session.commit()
-        note(target=f"plan={plan.id}")
-        return plan_view(session, plan)
+        return _act(plan_id, lambda session, plan: publish(session, plan, g.principal.name))
 
 
 @blp.route("/<int:plan_id>/replan")
@@ -106,7 +111,8 @@ class ReplanPlan(MethodView):
     def post(self, body, plan_id):
         """Re-plan the rest of a published day from now: done work stays, new urgent work joins; send If-Match."""
         session = db.session()
-        draft = replan(session, _checked(plan_id, lock=False), body.get("now") or utcnow(), body["add_work_item_ids"],
+        plan = _checked(plan_id, lock=False)  # the planner may run for minutes: no lock held meanwhile
+        draft = replan(session, plan, body.get("now") or utcnow(), body["add_work_item_ids"],
                        body["fixed_work_item_ids"], body["time_budget_s"], g.principal.name,
                        current_app.config["TIMEZONE"])
         session.commit()
@@ -123,9 +129,4 @@ class DiscardPlan(MethodView):
     @blp.response(200, PlanSchema)
     def post(self, plan_id):
         """Discard a draft that will not be published; it stays listed as discarded; send If-Match."""
-        session = db.session()
-        plan = _checked(plan_id)
-        discard(session, plan)
-        session.commit()
-        note(target=f"plan={plan.id}")
-        return plan_view(session, plan)
+        return _act(plan_id, discard)
