@@ -21,7 +21,8 @@ class PlanStateError(Exception):
 
 def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
     # The plan, then its crews, locked and read afresh: of two publishes of one plan the second sees
-    # it published, and of two plans for the same crews and day the second retires the first's batches.
+    # it published, and of two plans for the same crews and day the second sees the first's batches
+    # (refused if it was drafted before them, else it retires them).
     session.scalar(locked(select(DispatchPlan).where(DispatchPlan.id == plan.id)))
     if plan.status != "draft":
         raise PlanStateError(f"Plan {plan.id} is {plan.status}; only a draft can be published.")
