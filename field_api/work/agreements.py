@@ -8,11 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
-from field_api.db import locked
-from field_api.domain.work_items import OPEN_STATUSES
-from field_api.models import Account, CollectionPolicy, PaymentAgreement, WorkItem
+from field_api.models import Account, CollectionPolicy, PaymentAgreement
 
-from .items import change_status
+from .cuts import call_off_open_cuts
 from .payments import PaymentIn, apply_payments
 
 
@@ -43,13 +41,9 @@ def create_agreement(session: Session, account_id: int, total_cents: int, instal
                                  instalments_paid=0, start_date=start_date, status="current")
     session.add(agreement)
     session.flush()
-    cuts = session.scalars(locked(select(WorkItem).where(
-        WorkItem.account_id == account_id, WorkItem.type == "cut", WorkItem.status.in_(OPEN_STATUSES))
-        .order_by(WorkItem.id))).all()
-    for cut in cuts:
-        change_status(session, cut, "cancelled", actor, f"Convenio de pago {agreement.id} vigente")
+    called_off = call_off_open_cuts(session, account_id, actor, f"Convenio de pago {agreement.id} vigente")
     session.flush()
-    return agreement, [cut.id for cut in cuts]
+    return agreement, called_off
 
 
 def record_instalment(session: Session, agreement: PaymentAgreement, reference: str, amount_cents: int,

@@ -5,6 +5,7 @@ from geoalchemy2.shape import to_shape
 from sqlalchemy import select
 
 from field_api import db
+from field_api.api.lookup import get_or_404
 from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
@@ -41,9 +42,7 @@ def _view(crew: Crew) -> dict:
 
 def _checked(crew_id: int) -> Crew:
     """The crew, locked and read afresh, after checking If-Match against it (412 if it changed)."""
-    crew = db.session().scalar(db.locked(select(Crew).where(Crew.id == crew_id)))
-    if crew is None:
-        abort(404, message=f"Crew {crew_id} does not exist.")
+    crew = get_or_404(Crew, crew_id, "Crew", lock=True)
     blp.check_etag(_view(crew), CrewSchema)
     return crew
 
@@ -79,10 +78,7 @@ class CrewById(MethodView):
     @blp.response(200, CrewSchema)
     def get(self, crew_id):
         """Show a crew with its members and skills."""
-        crew = db.session().get(Crew, crew_id)
-        if crew is None:
-            abort(404, message=f"Crew {crew_id} does not exist.")
-        return _view(crew)
+        return _view(get_or_404(Crew, crew_id, "Crew"))
 
     @access(*MANAGERS)
     @blp.etag

@@ -1,7 +1,7 @@
 """Daily dispatch: plan (a stored draft), look, publish one batch per crew, re-plan the rest."""
 from flask import current_app, g
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from field_api import db
@@ -30,12 +30,8 @@ def _get(plan_id: int) -> DispatchPlan:
 def _checked(plan_id: int, lock: bool = True) -> DispatchPlan:
     """The plan after checking If-Match against it (412 if it changed); with `lock`, locked and read
     afresh, so that of two actions sent with the same If-Match the second sees the first's version."""
-    session = db.session()
-    query = select(DispatchPlan).where(DispatchPlan.id == plan_id)
-    plan = session.scalar(db.locked(query) if lock else query)
-    if plan is None:
-        abort(404, message=f"Plan {plan_id} does not exist.")
-    blp.check_etag(plan_view(session, plan), PlanSchema)
+    plan = get_or_404(DispatchPlan, plan_id, "Plan", lock=lock)
+    blp.check_etag(plan_view(db.session(), plan), PlanSchema)
     return plan
 
 
