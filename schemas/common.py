@@ -158,14 +158,18 @@ class GeoJSONPolygon(fields.Field):
         return None if value is None else mapping(value)
 
 
+def is_position(value) -> bool:
+    """A GeoJSON position: [lon, lat] finite numbers, an altitude allowed."""
+    return (isinstance(value, list) and len(value) in (2, 3)
+            and all(isinstance(v, (int, float)) and not isinstance(v, bool) and (isinstance(v, int) or math.isfinite(v))
+                    for v in value))
+
+
 def _check_ring(ring) -> None:
     if not isinstance(ring, list) or len(ring) < 4:
         raise ValidationError("A linear ring needs at least four positions, the last equal to the first.")
     for position in ring:
-        if (not isinstance(position, list) or len(position) not in (2, 3)
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool)
-                           and (isinstance(v, int) or math.isfinite(v))
-                           for v in position)):
+        if not is_position(position):
             raise ValidationError("Each position must be [longitude, latitude] numbers (an altitude may follow).")
     lons = [p[0] for p in ring]
     lats = [p[1] for p in ring]

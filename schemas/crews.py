@@ -1,13 +1,12 @@
 """Wire contract of crews and their members: who goes out, with which skills, from where and when."""
 from __future__ import annotations
 
-import math
 from datetime import time
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from . import vocab
-from .common import Integer, check_lon_lat
+from .common import Integer, check_lon_lat, is_position
 
 NAME = validate.Length(min=1, max=80)
 MEMBER_NAME = validate.Length(min=1, max=120)
@@ -27,9 +26,7 @@ class GeoJSONPoint(fields.Field):
         if not isinstance(value, dict) or value.get("type") != "Point":
             raise ValidationError("Expected a GeoJSON Point object.")
         position = value.get("coordinates")
-        if (not isinstance(position, list) or len(position) not in (2, 3)
-                or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
-                           for v in position)):
+        if not is_position(position):
             raise ValidationError("Point coordinates must be [longitude, latitude] numbers.")
         check_lon_lat(position[0], position[1], "depot")
         return Point(position[0], position[1])
