@@ -3,7 +3,8 @@
 The cursor is a WorkEvent id, so it only grows and owes nothing to any clock. A device reads
 `changes` in order and keeps the last `cursor`: cancellations (with the reason, e.g. paid),
 items moved away to another crew, items given to this crew (with all a stop needs), new urgent
-work, and status changes the office made. Its own outcomes are not echoed back.
+work, and status changes the office made. Its own outcomes are not echoed back. Like every sync
+reply, it lists the photos the device still owes.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from field_api.models import WorkEvent, WorkItem
 
 from .ownership import dispatch_on_contact
 from .package import _iso, stop_details
+from .status import missing_photos_of
 
 KINDS = ("cancelled", "reassigned", "created", "status_changed")
 PAGE = 500
@@ -56,4 +58,5 @@ def change_feed(session: Session, device_id: int, crew_id: int, since: int, limi
         c["status"] = stop.get("status")
         if c["work_item_id"] in mine and c["change"] in ("assigned", "new"):
             c["stop"] = stop
-    return {"since": since, "cursor": cursor, "more": more, "changes": changes}
+    return {"since": since, "cursor": cursor, "more": more, "changes": changes,
+            "missing_photos": missing_photos_of(session, device_id)}

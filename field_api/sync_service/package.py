@@ -27,6 +27,7 @@ from sync.outcomes import CORRECTABLE_FIELDS
 
 from .forms import forms
 from .ownership import dispatch_on_contact
+from .status import missing_photos_of
 
 FORMAT = "cuadrilla.package/1"
 OWED_FOR = ("notice", "cut")
@@ -146,6 +147,8 @@ def build_package(session: Session, device_id: int, crew_id: int, day: date, gen
         "assigned": [details[i] for i in extra],
         "sectors": sectors,
         "forms": forms(),
+        # Photos of earlier uploads whose bytes never came: a phone that lost them learns it here too.
+        "missing_photos": missing_photos_of(session, device_id),
     }
 
 

@@ -32,6 +32,11 @@ def missing_of(rows) -> list[dict]:
     return list(out.values())
 
 
+def missing_photos_of(session: Session, device_id: int) -> list[dict]:
+    """The photos this device still owes, for a sync reply (DESIGN rule 3: every reply lists them)."""
+    return missing_of(session.execute(MISSING_OF_DEVICE, {"device_id": device_id, "limit": MISSING_LIMIT}))
+
+
 def device_status(session: Session, device_ids: list[int]) -> dict[int, dict]:
     """Per device: last sync, records received, photos pending, conflicts open, last clock offset."""
     out = {d: {"last_sync_at": None, "records_received": 0, "pending_photos": 0, "conflicts_open": 0,

@@ -104,3 +104,22 @@ def test_a_manifest_row_that_missed_its_mark_is_not_reported_missing_and_a_resen
     assert again["results"][0]["status"] == "duplicate" and again["missing_photos"] == []  # the photo table decides
     assert field_day["cutter"].put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
     assert session.scalar(select(RecordPhoto.arrived_at)) is not None
+
+
+def test_the_package_and_the_change_feed_list_the_photos_a_device_still_owes_until_they_arrive(field_day):
+    import gzip
+    import json
+
+    paid_on_site(field_day)
+    cutter, notifier = field_day["cutter"], field_day["notifier"]
+    feed = cutter.get("/api/v1/sync/changes")
+    package = cutter.get("/api/v1/sync/package?date=2026-11-24")
+    owed = [{"sha256": sha(PROOF_JPEG), "size": len(PROOF_JPEG), "content_type": "image/jpeg"}]
+    assert [{k: p[k] for k in owed[0]} for p in feed.get_json()["missing_photos"]] == owed
+    assert [{k: p[k] for k in owed[0]} for p in json.loads(gzip.decompress(package.data))["missing_photos"]] == owed
+    assert notifier.get("/api/v1/sync/changes").get_json()["missing_photos"] == []  # owed by the cutter only
+    assert cutter.put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
+    after = cutter.get("/api/v1/sync/changes", headers={"If-None-Match": feed.headers["ETag"]})
+    assert after.status_code == 200 and after.get_json()["missing_photos"] == []
+    again = cutter.get("/api/v1/sync/package?date=2026-11-24", headers={"If-None-Match": package.headers["ETag"]})
+    assert again.status_code == 200 and json.loads(gzip.decompress(again.data))["missing_photos"] == []

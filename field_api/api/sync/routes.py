@@ -66,7 +66,8 @@ class Package(MethodView):
 class Changes(MethodView):
     @access(device=True)
     @blp.arguments(ChangesArgs, location="query")
-    @blp.response(200, description="Changes after the cursor `since`, oldest first, and the new `cursor`.")
+    @blp.response(200, description="Changes after the cursor `since`, oldest first, the new `cursor`, and the "
+                                   "photos this device still owes (`missing_photos`).")
     @blp.alt_response(304, description="Nothing changed since the ETag sent")
     def get(self, args):
         """What changed for this device's crew since a server cursor: cancellations, moves, new work."""
