@@ -1,8 +1,10 @@
 """The utility's business calendar, built from the collection policy and the TIMEZONE setting."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
+
+from flask import current_app
 
 from sync.business_calendar import BusinessCalendar, fiscal_calendar
 
@@ -15,3 +17,10 @@ def policy_calendar(policy: CollectionPolicy, around: date, timezone: str) -> Bu
         (around.year, around.year + 1), extra=policy.holidays(), open_time=policy.business_open,
         close_time=policy.business_close, tz=ZoneInfo(timezone),
     )
+
+
+def utility_today(now: datetime | None = None) -> date:
+    """Today in the utility's TIMEZONE. The server's clock runs on UTC, which in Mexico's evening
+    is already tomorrow, so `date.today()` would date the evening's work a day early."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    return now.astimezone(zone).date() if now is not None else datetime.now(zone).date()

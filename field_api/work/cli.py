@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-from datetime import date
 
 import click
 from flask.cli import with_appcontext
@@ -17,12 +16,13 @@ def import_payments_command(path, sheet):
     from field_api import db
     from field_api.registry.import_files import ImportFileError
 
+    from .calendar import utility_today
     from .payments import apply_payments
     from .payments_file import read_payments
     from .policy import get_policy
 
     try:
-        parsed = read_payments(path, date.today(), sheet)
+        parsed = read_payments(path, utility_today(), sheet)
     except ImportFileError as exc:
         raise click.ClickException(str(exc)) from None
     if parsed.errors:
@@ -48,9 +48,10 @@ def check_agreements_command():
     from field_api import db
 
     from .agreements import mark_breaches
+    from .calendar import utility_today
     from .policy import get_policy
 
     with db.new_session() as session:
-        breached = mark_breaches(session, date.today(), get_policy(session))
+        breached = mark_breaches(session, utility_today(), get_policy(session))
         session.commit()
     click.echo(f"{len(breached)} agreements marked breached" + (f": {breached}" if breached else ""))

@@ -1,5 +1,4 @@
 """Payment agreements (convenios): create, record instalments, and find breached ones."""
-from datetime import date
 
 from flask import g
 from flask.views import MethodView
@@ -14,6 +13,7 @@ from field_api.auth.rules import OFFICE
 from field_api.models import Account, PaymentAgreement
 from field_api.registry.queries import paginate
 from field_api.work import agreements
+from field_api.work.calendar import utility_today
 from field_api.work.policy import get_policy
 from schemas.work import (
     AgreementInSchema, AgreementListArgs, AgreementSchema, BreachCheckArgs, BreachCheckSchema, InstalmentSchema,
@@ -107,6 +107,11 @@ class BreachCheck(MethodView):
     def post(self, args):
         """Mark breached every agreement with an instalment overdue past the grace period."""
         session = db.session()
-        breached = agreements.mark_breaches(session, args.get("as_of") or date.today(), get_policy(session))
+        today = utility_today()
+        as_of = args.get("as_of") or today
+        if as_of > today:
+            abort(422, message=f"as_of ({as_of}) es posterior a hoy ({today}): un convenio sólo se incumple "
+                               "cuando su plazo ya venció.", errors={"json": {"as_of": ["Must not be after today."]}})
+        breached = agreements.mark_breaches(session, as_of, get_policy(session))
         session.commit()
         return {"breached": breached}

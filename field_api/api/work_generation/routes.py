@@ -1,5 +1,4 @@
 """Work generation: each operation previews by default and creates only with commit=true."""
-from datetime import date
 from functools import partial
 
 from flask import g
@@ -11,6 +10,7 @@ from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.work import agreements, cuts, inspections, notices, verification
 from field_api.work.areas import AreaFilter
+from field_api.work.calendar import utility_today
 from field_api.work.policy import get_policy
 from schemas.work import (
     AnomalyArgs, GenerateArgs, GenerationSchema, NoticeCampaignArgs, RequestedInspectionArgs,
@@ -41,8 +41,11 @@ def _collections(args, generate):
     """Run a debt-based generator for `as_of`, after marking the agreements breached by then."""
     session = db.session()
     policy = get_policy(session)
-    as_of = args.get("as_of") or date.today()
-    agreements.mark_breaches(session, as_of, policy)
+    today = utility_today()
+    as_of = args.get("as_of") or today
+    # A breach is for good: one that only a later day would bring is not marked before that day
+    # comes, and its account stays out of work prepared ahead (it may still pay in time).
+    agreements.mark_breaches(session, min(as_of, today), policy)
     return generate(session, policy, AreaFilter.from_args(args), as_of, **_common(args))
 
 
@@ -103,6 +106,6 @@ class VerificationWalks(MethodView):
         """Preview or create one verification item per premise inside a sector or polygon."""
         session = db.session()
         result = verification.verification_walk(session, AreaFilter.from_args(args),
-                                                args.get("as_of") or date.today(), args["commit"],
+                                                args.get("as_of") or utility_today(), args["commit"],
                                                 g.principal.name, args["limit"], args.get("due_date"))
         return _finish(result, "verification walk")
