@@ -17,6 +17,7 @@ import tempfile
 import time
 from datetime import date, datetime, time as clock, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
@@ -75,7 +76,8 @@ def main() -> None:
                                            stage="cut_warning")
 
         def cut_list(session, do_commit):
-            return cuts.cut_candidates(session, get_policy(session), AreaFilter(), today, do_commit, "bench")
+            return cuts.cut_candidates(session, get_policy(session), AreaFilter(), today, do_commit, "bench",
+                                       tz=ZoneInfo("America/Hermosillo"))
 
         seconds, result = median_preview(engine, campaign)
         rows.append(("notice campaign (cut warning), preview", f"{seconds:.2f} s", f"{result.selected:,} selected"))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -47,12 +47,12 @@ def create_agreement(session: Session, account_id: int, total_cents: int, instal
 
 
 def record_instalment(session: Session, agreement: PaymentAgreement, reference: str, amount_cents: int,
-                      paid_on: date, policy: CollectionPolicy, source: str, actor: str) -> dict:
+                      paid_on: date, policy: CollectionPolicy, source: str, actor: str, *, tz: tzinfo) -> dict:
     if agreement.status != "current":
         raise AgreementError(f"Agreement {agreement.id} is {agreement.status}; it takes no instalments.")
     number = session.scalar(select(Account.number).where(Account.id == agreement.account_id))
     [result] = apply_payments(session, [PaymentIn(reference, number, amount_cents, paid_on, "cashier",
-                                                  agreement.id)], policy, source, actor)
+                                                  agreement.id)], policy, source, actor, tz=tz)
     if result["status"] == "accepted":
         set_source(session, "payment_feed", reference)
         agreement.instalments_paid += 1

@@ -19,8 +19,13 @@ def policy_calendar(policy: CollectionPolicy, around: date, timezone: str) -> Bu
     )
 
 
+def utility_zone() -> ZoneInfo:
+    """The utility's time zone (the TIMEZONE setting), whose days the office means."""
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
 def utility_today(now: datetime | None = None) -> date:
     """Today in the utility's TIMEZONE. The server's clock runs on UTC, which in Mexico's evening
     is already tomorrow, so `date.today()` would date the evening's work a day early."""
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    zone = utility_zone()
     return now.astimezone(zone).date() if now is not None else datetime.now(zone).date()

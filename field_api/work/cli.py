@@ -16,7 +16,7 @@ def import_payments_command(path, sheet):
     from field_api import db
     from field_api.registry.import_files import ImportFileError
 
-    from .calendar import utility_today
+    from .calendar import utility_today, utility_zone
     from .payments import apply_payments
     from .payments_file import read_payments
     from .policy import get_policy
@@ -31,7 +31,7 @@ def import_payments_command(path, sheet):
         raise click.ClickException("nothing was applied; fix these rows:\n" + "\n".join(shown) + more)
     with db.new_session() as session:
         results = apply_payments(session, parsed.payments, get_policy(session),
-                                 f"file:{os.path.basename(path)}", "import-payments")
+                                 f"file:{os.path.basename(path)}", "import-payments", tz=utility_zone())
         session.commit()
     counts = {status: sum(r["status"] == status for r in results) for status in ("accepted", "duplicate", "rejected")}
     click.echo(f"{len(results)} payments: {counts['accepted']} accepted, {counts['duplicate']} duplicate, "

@@ -5,7 +5,7 @@ on SpatiaLite and PostGIS alike, at a million accounts.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, aliased
 from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
+from field_api.models.base import as_utc
 
 from .areas import AreaFilter
 from .generation import Generation, collect, pesos
@@ -29,9 +30,11 @@ def over_threshold(policy: CollectionPolicy):
     return and_(months, amount) if policy.cut_threshold_rule == "months_and_amount" else or_(months, amount)
 
 
-def warning_cutoff(policy: CollectionPolicy, as_of: date) -> datetime:
-    """A warning served before this instant is at least `cut_warning_days` days old on `as_of`."""
-    return datetime.combine(as_of - timedelta(days=policy.cut_warning_days - 1), time(0), timezone.utc)
+def warning_cutoff(policy: CollectionPolicy, as_of: date, tz: tzinfo) -> datetime:
+    """A warning served before this instant is at least `cut_warning_days` days old on `as_of`: the
+    utility's midnight, as a warning served at 17:30 in Hermosillo is already tomorrow in UTC."""
+    day = as_of - timedelta(days=policy.cut_warning_days - 1)
+    return datetime.combine(day, time(0), tz).astimezone(timezone.utc)
 
 
 def _served_warnings():
@@ -49,7 +52,7 @@ def _served_warnings():
     return union_all(direct, at_appointment).subquery()
 
 
-def _classified(policy: CollectionPolicy, as_of: date):
+def _classified(policy: CollectionPolicy, as_of: date, tz: tzinfo):
     served = _served_warnings()
     last_warning = (
         select(served.c.account_id, func.max(served.c.served_at).label("served_at"))
@@ -67,7 +70,7 @@ def _classified(policy: CollectionPolicy, as_of: date):
         (and_(literal(policy.exclude_protected), protected), literal("protected")),
         (and_(literal(policy.exclude_current_agreements), current_agreement), literal("in_agreement")),
         (last_warning.c.served_at.is_(None), literal("no_warning_served")),
-        (last_warning.c.served_at >= warning_cutoff(policy, as_of), literal("warning_too_recent")),
+        (last_warning.c.served_at >= warning_cutoff(policy, as_of, tz), literal("warning_too_recent")),
         else_=literal("selected"),
     ).label("outcome")
     base = (
@@ -83,22 +86,24 @@ def _classified(policy: CollectionPolicy, as_of: date):
 
 
 def cut_candidates(session: Session, policy: CollectionPolicy, area: AreaFilter, as_of: date,
-                   commit: bool, actor: str, limit: int = 100, max_items: int | None = None) -> Generation:
+                   commit: bool, actor: str, limit: int = 100, max_items: int | None = None, *,
+                   tz: tzinfo) -> Generation:
+    """`tz` is the utility's: its days count the time since a warning was served."""
     dialect = session.get_bind().dialect.name
-    rows = area.apply(_classified(policy, as_of), dialect).subquery()
+    rows = area.apply(_classified(policy, as_of, tz), dialect).subquery()
     return collect(session, "cut", rows, EXCLUSIONS, commit, limit, max_items,
-                   describe=lambda row: _describe(row, policy),
-                   to_item=lambda row: _item(row, policy), actor=actor, reason="lista de corte")
+                   describe=lambda row: _describe(row, policy, tz),
+                   to_item=lambda row: _item(row, policy, tz), actor=actor, reason="lista de corte")
 
 
 def _action(row, policy: CollectionPolicy) -> str:
     return policy.domestic_cut_action if row.land_use == "domestic" else policy.non_domestic_cut_action
 
 
-def _rule_text(row, policy: CollectionPolicy) -> str:
+def _rule_text(row, policy: CollectionPolicy, tz: tzinfo) -> str:
     joiner = " y " if policy.cut_threshold_rule == "months_and_amount" else " o "
     threshold = f"{policy.cut_min_months_overdue} meses{joiner}{pesos(policy.cut_min_amount_cents)}"
-    served = row.served_at.date().isoformat() if row.served_at else "?"
+    served = as_utc(row.served_at).astimezone(tz).date().isoformat() if row.served_at else "?"
     text = (f"{row.months_overdue} meses de rezago y adeudo de {pesos(row.amount_owed_cents)} "
             f"(umbral: {threshold}); aviso de corte notificado el {served} "
             f"(mínimo {policy.cut_warning_days} días); uso {row.land_use}: {_action(row, policy)}")
@@ -107,19 +112,19 @@ def _rule_text(row, policy: CollectionPolicy) -> str:
     return text
 
 
-def _describe(row, policy: CollectionPolicy) -> dict:
+def _describe(row, policy: CollectionPolicy, tz: tzinfo) -> dict:
     return {"account_id": row.id, "account_number": row.number, "holder_name": row.holder_name,
             "premise_id": row.premise_id, "action": _action(row, policy),
             "amount_owed": row.amount_owed_cents / 100, "months_overdue": row.months_overdue,
-            "rule": _rule_text(row, policy)}
+            "rule": _rule_text(row, policy, tz)}
 
 
-def _item(row, policy: CollectionPolicy) -> NewItem:
+def _item(row, policy: CollectionPolicy, tz: tzinfo) -> NewItem:
     action = _action(row, policy)
     verb = "Restricción" if action == "restrict" else "Suspensión"
     return NewItem(type="cut", subtype=action, account_id=row.id, premise_id=row.premise_id,
                    reason=f"{verb} por adeudo de {pesos(row.amount_owed_cents)}",
-                   priority_value=row.amount_owed_cents / 100, rule=_rule_text(row, policy))
+                   priority_value=row.amount_owed_cents / 100, rule=_rule_text(row, policy, tz))
 
 
 def call_off_open_cuts(session: Session, account_id: int, actor: str, reason: str) -> list[int]:

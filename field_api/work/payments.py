@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, timedelta, tzinfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -40,8 +40,9 @@ def _same(existing: Payment, account_id: int | None, incoming: PaymentIn) -> boo
 
 
 def apply_payments(session: Session, payments: list[PaymentIn], policy: CollectionPolicy, source: str,
-                   actor: str) -> list[dict]:
-    """One result per payment: accepted, duplicate (original effects) or rejected (with a reason)."""
+                   actor: str, *, tz: tzinfo) -> list[dict]:
+    """One result per payment: accepted, duplicate (original effects) or rejected (with a reason).
+    `tz` is the utility's: the day a reconnection is due is its local day."""
     results = []
     for incoming in payments:
         account_id = session.scalar(select(Account.id).where(Account.number == incoming.account_number))
@@ -51,7 +52,7 @@ def apply_payments(session: Session, payments: list[PaymentIn], policy: Collecti
                               paid_on=incoming.paid_on, channel=incoming.channel, agreement_id=incoming.agreement_id,
                               source=source, effects={})
             if _claim(session, payment):
-                payment.effects = _apply(session, account_id, incoming, policy, actor)
+                payment.effects = _apply(session, account_id, incoming, policy, actor, tz)
                 results.append({"reference": incoming.reference, "status": "accepted", "effects": payment.effects})
                 continue
             existing = session.scalar(select(Payment).where(Payment.reference == incoming.reference))
@@ -77,7 +78,8 @@ def _claim(session: Session, payment: Payment) -> bool:
     return True
 
 
-def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: CollectionPolicy, actor: str) -> dict:
+def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: CollectionPolicy, actor: str,
+           tz: tzinfo) -> dict:
     set_source(session, "payment_feed", incoming.reference)
     # Locked in an upload's order (work items, then the account), and read afresh: a cut being
     # stored now is seen either before (and its order cancelled) or after (the account restricted).
@@ -107,7 +109,7 @@ def _apply(session: Session, account_id: int, incoming: PaymentIn, policy: Colle
     # cut (it would not be cut), whatever it still owes.
     if account.service_status in ("restricted", "suspended") and (
             incoming.agreement_id is not None or not _over_cut_threshold(session, policy, account_id)):
-        reconnection = _order_reconnection(session, account, policy, incoming, actor)
+        reconnection = _order_reconnection(session, account, policy, incoming, actor, tz)
     session.flush()
     return {"amount_owed": remaining / 100, "months_overdue": balance.months_overdue,
             "cancelled_work_items": cancelled, "reconnection_work_item": reconnection}
@@ -145,7 +147,7 @@ def _stage_of(session: Session, item: WorkItem) -> str:
 
 
 def _order_reconnection(session: Session, account: Account, policy: CollectionPolicy, incoming: PaymentIn,
-                        actor: str) -> int | None:
+                        actor: str, tz: tzinfo) -> int | None:
     open_one = session.scalar(select(WorkItem.id).where(
         WorkItem.account_id == account.id, WorkItem.type == "reconnection", WorkItem.status.in_(OPEN_STATUSES)))
     if open_one is not None:
@@ -156,7 +158,7 @@ def _order_reconnection(session: Session, account: Account, policy: CollectionPo
     [item_id] = create_items(session, [NewItem(
         type="reconnection", subtype="restore", account_id=account.id, premise_id=premise_id,
         reason=f"Reconexión por pago {incoming.reference} de {pesos(incoming.amount_cents)}",
-        priority_value=incoming.amount_cents / 100, due_date=deadline.date(), window_start=now,
+        priority_value=incoming.amount_cents / 100, due_date=deadline.astimezone(tz).date(), window_start=now,
         window_end=deadline, rule=f"Servicio {account.service_status}; pago recibido. "
                                   f"Plazo: {policy.reconnection_deadline_hours} h")], actor,
         reason=f"pago {incoming.reference}")

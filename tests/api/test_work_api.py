@@ -172,3 +172,19 @@ def test_protection_override_needs_a_supervisor_and_a_reason(app, tokens, sessio
     assert [(e["status_code"], e["reason"]) for e in events] == [
         (409, "sin protección"), (200, "Uso comercial comprobado en visita"), (422, None)]
     assert supervisor.delete(url, json={"reason": "Se aclaró el uso"}).status_code == 200
+
+
+def test_a_warning_served_late_in_the_afternoon_counts_from_its_local_day_not_the_utc_one(dispatcher, session):
+    from datetime import datetime, timedelta, timezone
+
+    sector = make_sector(session, "T", (-112.20, 30.70, -112.12, 30.74), "Tarde")
+    account = make_account(session, "T1", -112.19, 30.71, sector=sector, months=4, cents=100000)
+    warning = served_warning(session, account, date(2026, 11, 10))
+    # 17:30 in Hermosillo (UTC-7), within business hours: already the 11th in UTC.
+    warning.served_at = datetime(2026, 11, 10, 17, 30, tzinfo=timezone(timedelta(hours=-7)))
+    session.commit()
+    early = dispatcher.post(CUTS, json={"as_of": "2026-11-12"}).get_json()
+    assert early["selected"] == 0 and early["excluded"]["warning_too_recent"] == 1
+    on_time = dispatcher.post(CUTS, json={"as_of": "2026-11-13"}).get_json()
+    assert [c["account_number"] for c in on_time["candidates"]] == ["T1"], on_time["excluded"]
+    assert "aviso de corte notificado el 2026-11-10" in on_time["candidates"][0]["rule"]

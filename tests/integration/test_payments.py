@@ -1,5 +1,6 @@
 """Payments credit the balance, call off work that is no longer due, and order reconnections."""
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -11,16 +12,18 @@ from field_api.work.policy import get_policy
 from tests.builders import make_account, served_warning
 
 TODAY = date(2026, 11, 20)
+TZ = ZoneInfo("America/Hermosillo")
 
 
 def pay(session, reference, number, cents, paid_on=TODAY):
     return apply_payments(session, [PaymentIn(reference, number, cents, paid_on)], get_policy(session),
-                          "api_key:billing", "billing")
+                          "api_key:billing", "billing", tz=TZ)
 
 
 def open_cut(session, account):
     served_warning(session, account, date(2026, 11, 10))
-    result = cuts.cut_candidates(session, get_policy(session), AreaFilter(), TODAY, True, "t")
+    result = cuts.cut_candidates(session, get_policy(session), AreaFilter(), TODAY, True, "t",
+                                 tz=TZ)
     return session.get(WorkItem, result.created_ids[0])
 
 
@@ -68,6 +71,20 @@ def test_a_cut_account_that_pays_gets_an_urgent_reconnection_with_a_deadline(ses
     assert again["effects"]["reconnection_work_item"] == item.id
 
 
+def test_a_reconnection_paid_for_in_the_evening_is_due_on_the_utilitys_next_day_not_the_utc_one(session,
+                                                                                                 monkeypatch):
+    from datetime import datetime, timezone
+
+    from field_api.work import payments
+
+    # 17:30 on the 20th in Hermosillo is 00:30 on the 21st in UTC; 24 hours on is the 21st there.
+    monkeypatch.setattr(payments, "utcnow", lambda: datetime(2026, 11, 21, 0, 30, tzinfo=timezone.utc))
+    make_account(session, "A8", -112.16, 30.71, months=5, cents=500000, status="restricted")
+    [result] = pay(session, "PAY-8", "A8", 500000)
+    item = session.get(WorkItem, result["effects"]["reconnection_work_item"])
+    assert item.due_date == date(2026, 11, 21)
+
+
 def test_a_cut_account_honouring_its_agreement_is_reconnected_though_it_still_owes(session):
     make_account(session, "A9", -112.16, 30.71, months=5, cents=500000, status="restricted")
     [plain] = pay(session, "PAY-9", "A9", 50000)  # a part of the debt, with no agreement: still cut
@@ -75,7 +92,7 @@ def test_a_cut_account_honouring_its_agreement_is_reconnected_though_it_still_ow
     account_id = session.scalar(select(Balance.account_id).join_from(Balance, Payment,
                                                                      Balance.account_id == Payment.account_id))
     row, _ = agreements.create_agreement(session, account_id, 450000, 9, TODAY)
-    result = agreements.record_instalment(session, row, "INST-9", 50000, TODAY, get_policy(session), "t", "t")
+    result = agreements.record_instalment(session, row, "INST-9", 50000, TODAY, get_policy(session), "t", "t", tz=TZ)
     assert result["effects"]["amount_owed"] == 4000
     item = session.get(WorkItem, result["effects"]["reconnection_work_item"])
     assert (item.type, item.status) == ("reconnection", "pending")
@@ -95,7 +112,7 @@ def test_same_reference_twice_gives_the_original_result_and_no_double_credit(ses
 def test_one_unknown_account_does_not_stop_the_rest_of_the_batch(session):
     make_account(session, "A6", -112.16, 30.71, months=3, cents=300000)
     results = apply_payments(session, [PaymentIn("P-a", "NOPE", 100, TODAY), PaymentIn("P-b", "A6", 100, TODAY)],
-                             get_policy(session), "t", "t")
+                             get_policy(session), "t", "t", tz=TZ)
     assert [r["status"] for r in results] == ["rejected", "accepted"]
     assert "Unknown account number 'NOPE'" in results[0]["reason"]
 
@@ -113,8 +130,8 @@ def test_instalments_complete_an_agreement(session):
     policy = get_policy(session)
     row, called_off = agreements.create_agreement(session, account.id, 200000, 2, date(2026, 11, 1))
     assert called_off == []
-    agreements.record_instalment(session, row, "INST-1", 100000, date(2026, 11, 1), policy, "t", "t")
+    agreements.record_instalment(session, row, "INST-1", 100000, date(2026, 11, 1), policy, "t", "t", tz=TZ)
     assert (row.status, row.instalments_paid, agreements.next_due(row)) == ("current", 1, date(2026, 12, 1))
-    agreements.record_instalment(session, row, "INST-2", 100000, date(2026, 12, 1), policy, "t", "t")
+    agreements.record_instalment(session, row, "INST-2", 100000, date(2026, 12, 1), policy, "t", "t", tz=TZ)
     assert row.status == "completed"
     assert session.get(Balance, account.id).amount_owed_cents == 0

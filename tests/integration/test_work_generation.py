@@ -1,5 +1,7 @@
 """Work generation from the registry, following the collection policy, on both backends."""
 from datetime import date
+from functools import partial
+from zoneinfo import ZoneInfo
 
 import pytest
 from shapely.geometry import box
@@ -13,6 +15,7 @@ from tests.builders import agreement, make_account, make_sector, meter_with_read
 
 TODAY = date(2026, 11, 20)
 EVERYWHERE = AreaFilter()
+cut_list = partial(cuts.cut_candidates, tz=ZoneInfo("America/Hermosillo"))
 
 
 @pytest.fixture
@@ -47,7 +50,7 @@ def ids(result):
 class TestCutCandidates:
     def test_cut_list_takes_warned_accounts_past_the_threshold_and_counts_every_exclusion(self, session, town):
         a = town["accounts"]
-        result = cuts.cut_candidates(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
+        result = cut_list(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
         assert ids(result) == {a["due"].id, a["shop"].id, a["breached"].id}
         assert result.excluded == {"below_threshold": 1, "not_active": 1, "already_open": 0, "protected": 1,
                                    "in_agreement": 1, "no_warning_served": 1, "warning_too_recent": 1}
@@ -55,7 +58,7 @@ class TestCutCandidates:
         assert [c["account_id"] for c in result.candidates] == [a["shop"].id, a["breached"].id, a["due"].id]
 
     def test_domestic_is_restricted_and_non_domestic_suspended_with_the_rule_in_words(self, session, town):
-        result = cuts.cut_candidates(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
+        result = cut_list(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
         by_number = {c["account_number"]: c for c in result.candidates}
         assert by_number["due"]["action"] == "restrict" and by_number["shop"]["action"] == "suspend"
         assert "4 meses de rezago" in by_number["due"]["rule"]
@@ -63,50 +66,50 @@ class TestCutCandidates:
 
     def test_commit_creates_pending_cut_orders_once_and_never_a_second_open_one(self, session, town):
         policy = get_policy(session)
-        first = cuts.cut_candidates(session, policy, EVERYWHERE, TODAY, commit=True, actor="despacho")
+        first = cut_list(session, policy, EVERYWHERE, TODAY, commit=True, actor="despacho")
         assert len(first.created_ids) == 3
         items = session.scalars(select(WorkItem).where(WorkItem.id.in_(first.created_ids))).all()
         assert {(i.type, i.status, i.required_skill, i.created_by) for i in items} == {
             ("cut", "pending", "cut", "despacho")}
         events = session.scalars(select(WorkEvent).where(WorkEvent.work_item_id.in_(first.created_ids))).all()
         assert {(e.kind, e.actor) for e in events} == {("created", "despacho")}
-        again = cuts.cut_candidates(session, policy, EVERYWHERE, TODAY, commit=True, actor="despacho")
+        again = cut_list(session, policy, EVERYWHERE, TODAY, commit=True, actor="despacho")
         assert again.created_ids == [] and again.excluded["already_open"] == 3
 
     def test_override_lets_a_protected_account_in(self, session, town):
         protected = town["accounts"]["protected"]
         protected.protection_override_reason = "Comercio en casa, autorizado por el director"
         session.flush()
-        result = cuts.cut_candidates(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
+        result = cut_list(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
         assert protected.id in ids(result)
         assert "autorización de corte" in next(c for c in result.candidates if c["account_id"] == protected.id)["rule"]
 
     def test_filters_by_sector_polygon_land_use_and_value(self, session, town):
         policy, a = get_policy(session), town["accounts"]
         east = AreaFilter(sector=town["east"].id)
-        assert ids(cuts.cut_candidates(session, policy, east, TODAY, False, "t")) == {a["breached"].id}
+        assert ids(cut_list(session, policy, east, TODAY, False, "t")) == {a["breached"].id}
         west_box = AreaFilter(polygon=box(-112.2, 30.70, -112.16, 30.74))
-        assert ids(cuts.cut_candidates(session, policy, west_box, TODAY, False, "t")) == {a["due"].id, a["shop"].id}
+        assert ids(cut_list(session, policy, west_box, TODAY, False, "t")) == {a["due"].id, a["shop"].id}
         shops = AreaFilter(land_uses=("commercial",))
-        assert ids(cuts.cut_candidates(session, policy, shops, TODAY, False, "t")) == {a["shop"].id}
+        assert ids(cut_list(session, policy, shops, TODAY, False, "t")) == {a["shop"].id}
         big = AreaFilter(min_owed_cents=400000)
-        assert ids(cuts.cut_candidates(session, policy, big, TODAY, False, "t")) == {a["shop"].id, a["breached"].id}
+        assert ids(cut_list(session, policy, big, TODAY, False, "t")) == {a["shop"].id, a["breached"].id}
 
     def test_nothing_matching_gives_an_empty_list_with_the_counts_of_why(self, session, town):
         nowhere = AreaFilter(bbox=(-100.0, 20.0, -99.9, 20.1))
-        result = cuts.cut_candidates(session, get_policy(session), nowhere, TODAY, False, "t")
+        result = cut_list(session, get_policy(session), nowhere, TODAY, False, "t")
         assert result.selected == 0 and result.candidates == [] and set(result.excluded.values()) == {0}
 
     def test_max_items_takes_the_most_valuable(self, session, town):
-        result = cuts.cut_candidates(session, get_policy(session), EVERYWHERE, TODAY, True, "t", max_items=1)
+        result = cut_list(session, get_policy(session), EVERYWHERE, TODAY, True, "t", max_items=1)
         assert result.selected == 1 and result.value_cents == 900000 and len(result.created_ids) == 1
 
     def test_threshold_rule_months_or_amount_widens_the_list(self, session, town):
         policy = get_policy(session)
         policy.cut_min_amount_cents = 10_000_000
-        assert cuts.cut_candidates(session, policy, EVERYWHERE, TODAY, False, "t").selected == 0
+        assert cut_list(session, policy, EVERYWHERE, TODAY, False, "t").selected == 0
         policy.cut_threshold_rule = "months_or_amount"
-        assert cuts.cut_candidates(session, policy, EVERYWHERE, TODAY, False, "t").selected == 3
+        assert cut_list(session, policy, EVERYWHERE, TODAY, False, "t").selected == 3
 
 
 class TestAgreements:
@@ -116,7 +119,7 @@ class TestAgreements:
         assert agreements.mark_breaches(session, date(2026, 11, 5), policy) == []
         breached = agreements.mark_breaches(session, date(2026, 11, 13), policy)
         assert len(breached) == 1
-        result = cuts.cut_candidates(session, policy, EVERYWHERE, date(2026, 11, 13), False, "t")
+        result = cut_list(session, policy, EVERYWHERE, date(2026, 11, 13), False, "t")
         assert a["agreement"].id in ids(result)
 
     def test_next_due_moves_a_month_per_instalment_and_keeps_month_ends(self, session, town):

@@ -13,7 +13,7 @@ from field_api.auth.rules import OFFICE
 from field_api.models import Account, PaymentAgreement
 from field_api.registry.queries import paginate
 from field_api.work import agreements
-from field_api.work.calendar import utility_today
+from field_api.work.calendar import utility_today, utility_zone
 from field_api.work.policy import get_policy
 from schemas.work import (
     AgreementInSchema, AgreementListArgs, AgreementSchema, BreachCheckArgs, BreachCheckSchema, InstalmentSchema,
@@ -93,7 +93,8 @@ class Instalments(MethodView):
         agreement = _get(agreement_id)
         result = agreements.record_instalment(session, agreement, body["reference"], int(body["amount"] * 100),
                                               body["paid_on"], get_policy(session),
-                                              f"{g.principal.kind}:{g.principal.name}", g.principal.name)
+                                              f"{g.principal.kind}:{g.principal.name}", g.principal.name,
+                                              tz=utility_zone())
         session.commit()
         note(target=f"agreement={agreement.id}")
         return result

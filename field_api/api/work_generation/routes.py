@@ -10,7 +10,7 @@ from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.work import agreements, cuts, inspections, notices, verification
 from field_api.work.areas import AreaFilter
-from field_api.work.calendar import utility_today
+from field_api.work.calendar import utility_today, utility_zone
 from field_api.work.policy import get_policy
 from schemas.work import (
     AnomalyArgs, GenerateArgs, GenerationSchema, NoticeCampaignArgs, RequestedInspectionArgs,
@@ -56,7 +56,8 @@ class CutCandidates(MethodView):
     @blp.response(200, GenerationSchema)
     def post(self, args):
         """Preview or create cut orders, each with the rule that selected it."""
-        return _finish(_collections(args, cuts.cut_candidates), "cut orders")
+        generate = partial(cuts.cut_candidates, tz=utility_zone())
+        return _finish(_collections(args, generate), "cut orders")
 
 
 @blp.route("/notice-campaigns")
