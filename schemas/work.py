@@ -200,8 +200,10 @@ class PolicySchema(Schema):
                                     metadata={"description": "pesos"})
     cut_threshold_rule = fields.String(validate=validate.OneOf(("months_and_amount", "months_or_amount")))
     cut_warning_days = Integer(validate=validate.Range(min=0, max=90))
-    domestic_cut_action = fields.String(validate=validate.OneOf(("restrict", "suspend")))
-    non_domestic_cut_action = fields.String(validate=validate.OneOf(("restrict", "suspend")))
+    domestic_cut_action = fields.String(validate=validate.OneOf(("restrict", "suspend")), metadata={
+        "description": "cut action for homes: domestic and mixed-use premises (people live in both)"})
+    non_domestic_cut_action = fields.String(validate=validate.OneOf(("restrict", "suspend")), metadata={
+        "description": "cut action for commercial, industrial and public premises"})
     exclude_protected = fields.Boolean()
     exclude_current_agreements = fields.Boolean()
     agreement_grace_days = Integer(validate=validate.Range(min=0, max=365))

@@ -11,6 +11,11 @@ from datetime import datetime, time
 from sync.records import NewPremise
 
 
+# Premises where people live. The 2025 federal water law protects domestic supply from suspension
+# for non-payment, and a mixed-use premise is also a home, so both follow the domestic cut action.
+HOUSEHOLD_LAND_USES = frozenset({"domestic", "mixed"})
+
+
 @dataclass(frozen=True)
 class WorkItemView:
     """The server's current view of the work item a record is about."""

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sync.business_calendar import BusinessCalendar
 from sync.clock import clock_offset, server_time_of
 from sync.effects import (
-    AppendReading, CreateFollowUp, CreateInspection, CreateUrgentReconnection, Effect, MarkNoticeServed,
+    HOUSEHOLD_LAND_USES, AppendReading, CreateFollowUp, CreateInspection, CreateUrgentReconnection, Effect, MarkNoticeServed,
     OfficeAlert, PendingRegistration, RecordAsItHappened, SetServiceStatus, SetWorkItemStatus, SyncPolicy,
     VerifyPayment, WorkItemView,
 )
@@ -123,9 +123,9 @@ def _cut(record: UploadRecord, item: WorkItemView, policy: SyncPolicy, received_
             out.append(OfficeAlert("cut_after_cancellation", "urgent",
                                    "Se ejecutó un corte cancelado mientras la cuadrilla estaba sin señal; "
                                    "se generó una reconexión urgente", item.id, item.account_id))
-        if o == "suspended" and item.land_use == "domestic" and policy.domestic_cut_action == "restrict":
+        if o == "suspended" and item.land_use in HOUSEHOLD_LAND_USES and policy.domestic_cut_action == "restrict":
             out.append(OfficeAlert("domestic_suspended", "urgent",
-                                   "Se suspendió un servicio doméstico: la política es solo restringir",
+                                   "Se suspendió el servicio de una vivienda: la política es solo restringir",
                                    item.id, item.account_id))
     elif o == "paid_on_site":
         out.append(VerifyPayment(item.account_id, item.id, tuple(p.sha256 for p in record.photos)))

@@ -14,6 +14,7 @@ from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
 from field_api.models.base import as_utc
+from sync.effects import HOUSEHOLD_LAND_USES
 
 from .areas import AreaFilter
 from .generation import Generation, collect, pesos
@@ -97,7 +98,8 @@ def cut_candidates(session: Session, policy: CollectionPolicy, area: AreaFilter,
 
 
 def _action(row, policy: CollectionPolicy) -> str:
-    return policy.domestic_cut_action if row.land_use == "domestic" else policy.non_domestic_cut_action
+    household = row.land_use in HOUSEHOLD_LAND_USES
+    return policy.domestic_cut_action if household else policy.non_domestic_cut_action
 
 
 def _rule_text(row, policy: CollectionPolicy, tz: tzinfo) -> str:

@@ -7,7 +7,7 @@ import pytest
 from shapely.geometry import box
 from sqlalchemy import select
 
-from field_api.models import WorkEvent, WorkItem
+from field_api.models import Premise, WorkEvent, WorkItem
 from field_api.work import agreements, cuts, inspections, notices, verification
 from field_api.work.areas import AreaFilter
 from field_api.work.policy import get_policy
@@ -57,10 +57,14 @@ class TestCutCandidates:
         assert result.selected == 3 and result.value_cents == 300000 + 900000 + 450000
         assert [c["account_id"] for c in result.candidates] == [a["shop"].id, a["breached"].id, a["due"].id]
 
-    def test_domestic_is_restricted_and_non_domestic_suspended_with_the_rule_in_words(self, session, town):
+    def test_homes_are_restricted_mixed_use_ones_too_and_non_domestic_suspended_with_the_rule_in_words(
+            self, session, town):
+        session.get(Premise, town["accounts"]["breached"].premise_id).land_use = "mixed"
+        session.flush()
         result = cut_list(session, get_policy(session), EVERYWHERE, TODAY, commit=False, actor="t")
         by_number = {c["account_number"]: c for c in result.candidates}
         assert by_number["due"]["action"] == "restrict" and by_number["shop"]["action"] == "suspend"
+        assert by_number["brch"]["action"] == "restrict"  # a shop with a home behind it is still a home
         assert "4 meses de rezago" in by_number["due"]["rule"]
         assert "aviso de corte notificado el 2026-11-10" in by_number["due"]["rule"]
 

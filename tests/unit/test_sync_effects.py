@@ -119,6 +119,8 @@ def test_a_suspended_domestic_service_is_flagged_when_the_policy_only_restricts(
     assert "domestic_suspended" in {a.kind for a in of_type(run(rec, item("cut")), OfficeAlert)}
     commercial = item("cut", land_use="commercial")
     assert not of_type(run(rec, commercial), OfficeAlert)
+    mixed = item("cut", land_use="mixed")  # a shop with a home behind it: people live there too
+    assert "domestic_suspended" in {a.kind for a in of_type(run(rec, mixed), OfficeAlert)}
 
 
 def test_a_payment_on_site_goes_to_the_office_to_verify():
