@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import and_, case, exists, literal, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, case, exists, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from field_api.domain.work_items import OPEN_STATUSES
-from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkItem
+from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
 
 from .areas import AreaFilter
 from .cuts import over_threshold
@@ -29,9 +29,20 @@ def stage_threshold(stage: str, policy: CollectionPolicy):
     return over_threshold(policy)
 
 
+def _open_followup(stage: str):
+    """An open summons follow-up of a notice of `stage`: the appointment will serve that notice, so
+    another notice of the stage would send a notifier twice for one act."""
+    followup, source = aliased(WorkItem), aliased(WorkItem)
+    return exists().where(
+        followup.account_id == Account.id, followup.type == "notice", followup.subtype == "summons_followup",
+        followup.status.in_(OPEN_STATUSES), WorkEvent.work_item_id == followup.id, WorkEvent.kind == "created",
+        source.id == WorkEvent.details["source_work_item_id"].as_integer(), source.subtype == stage)
+
+
 def _classified(stage: str, policy: CollectionPolicy):
-    open_notice = exists().where(WorkItem.account_id == Account.id, WorkItem.type == "notice",
-                                 WorkItem.subtype == stage, WorkItem.status.in_(OPEN_STATUSES))
+    open_notice = or_(exists().where(WorkItem.account_id == Account.id, WorkItem.type == "notice",
+                                     WorkItem.subtype == stage, WorkItem.status.in_(OPEN_STATUSES)),
+                      _open_followup(stage))
     current_agreement = exists().where(PaymentAgreement.account_id == Account.id,
                                        PaymentAgreement.status == "current")
     # Warning a protected account of a cut it cannot get would mislead it.

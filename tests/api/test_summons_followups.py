@@ -49,3 +49,19 @@ def test_a_reminder_served_at_the_summons_appointment_is_not_a_cut_warning(field
     answer = as_role(app, tokens, "dispatcher").post("/api/v1/work-generation/cut-candidates",
                                                      json={"as_of": "2026-11-30"}).get_json()
     assert answer["candidates"] == [] and answer["excluded"]["no_warning_served"] == 2
+
+
+def test_a_campaign_skips_an_account_whose_notice_of_that_stage_awaits_its_summons_appointment(field_day, app,
+                                                                                                tokens):
+    d = field_day
+    warning = d["notices"][1]
+    left = d["notifier"].post(UPLOADS, json=upload_body([notice(warning.id, 12, "summons_left",
+                                                                MORNING + timedelta(hours=3))]))
+    assert left.get_json()["results"][0]["status"] == "accepted"
+    dispatcher = as_role(app, tokens, "dispatcher")
+    warnings = dispatcher.post("/api/v1/work-generation/notice-campaigns",
+                               json={"stage": "cut_warning", "as_of": "2026-11-24"}).get_json()
+    assert warning.account_id not in {c["account_id"] for c in warnings["candidates"]}
+    reminders = dispatcher.post("/api/v1/work-generation/notice-campaigns",
+                                json={"stage": "reminder", "as_of": "2026-11-24"}).get_json()
+    assert warning.account_id in {c["account_id"] for c in reminders["candidates"]}  # another stage's act
