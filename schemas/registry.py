@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from schemas import vocab
 
-from .common import Integer, BBox, ID_RANGE, PageArgs, feature_schemas
+from .common import AMOUNT_FILTER_RANGE, Integer, BBox, ID_RANGE, PageArgs, feature_schemas
 
 
 class SectorProperties(Schema):
@@ -67,8 +67,8 @@ class AccountListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf(vocab.SERVICE_STATUSES))
     land_use = fields.String(validate=validate.OneOf(vocab.LAND_USES))
     in_arrears = fields.Boolean(metadata={"description": "true: owes money and is overdue"})
-    min_months_overdue = Integer(validate=validate.Range(min=0))
-    min_amount_owed = fields.Decimal(validate=validate.Range(min=0), metadata={"description": "pesos"})
+    min_months_overdue = Integer(validate=validate.Range(min=0, max=1200))
+    min_amount_owed = fields.Decimal(validate=AMOUNT_FILTER_RANGE, metadata={"description": "pesos"})
     protected = fields.Boolean()
 
 

@@ -196,7 +196,7 @@ class BreachCheckSchema(Schema):
 
 class PolicySchema(Schema):
     cut_min_months_overdue = Integer(validate=validate.Range(min=0, max=120))
-    cut_min_amount = fields.Decimal(as_string=True, places=2, validate=validate.Range(min=0),
+    cut_min_amount = fields.Decimal(as_string=True, places=2, validate=AMOUNT_FILTER_RANGE,
                                     metadata={"description": "pesos"})
     cut_threshold_rule = fields.String(validate=validate.OneOf(("months_and_amount", "months_or_amount")))
     cut_warning_days = Integer(validate=validate.Range(min=0, max=90))

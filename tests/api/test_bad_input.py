@@ -49,7 +49,9 @@ def test_an_id_beyond_what_the_database_holds_is_404_not_500(client, url):
 
 @pytest.mark.parametrize("query", ["devices?crew=99999999999999999999", "devices?page=4611686018427387904",
                                    "reviews?device=2147483648", "field-records?work_item=99999999999999999999",
-                                   "work-items?account=2147483648"])
+                                   "work-items?account=2147483648", "accounts?min_months_overdue=2147483648",
+                                   "accounts?min_months_overdue=9223372036854775808",
+                                   "accounts?min_amount_owed=1e30"])
 def test_an_id_or_page_beyond_what_the_database_holds_is_422_not_500(client, query):
     response = client.get(f"/api/v1/{query}")
     assert response.status_code == 422 and query.split("?")[1].split("=")[0] in response.get_json()["message"]

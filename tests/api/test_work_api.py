@@ -155,6 +155,8 @@ def test_policy_is_read_by_all_and_changed_by_admins_with_if_match(app, tokens):
     etag = admin.get("/api/v1/policy").headers["ETag"]
     bad = admin.patch("/api/v1/policy", json={"business_open": "19:00:00"}, headers={"If-Match": etag})
     assert bad.status_code == 422
+    huge = admin.patch("/api/v1/policy", json={"cut_min_amount": "99999999999999999"}, headers={"If-Match": etag})
+    assert huge.status_code == 422 and "cut_min_amount" in huge.get_json()["errors"]["json"]  # was a 500
 
 
 def test_protection_override_needs_a_supervisor_and_a_reason(app, tokens, session):
