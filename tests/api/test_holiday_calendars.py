@@ -50,9 +50,11 @@ def test_a_put_replaces_the_year_and_leaves_other_years_and_states_alone(app, to
         {"day": "2027-03-25", "name": "Jueves Santo"}]}).status_code == 200
     assert put(admin, "/api/v1/holiday-calendars/Chihuahua/2026", {"days": [
         {"day": "2026-11-02", "name": "Día de Muertos"}]}).status_code == 200
-    again = put(admin, SONORA_2026, {"days": [{"day": "2026-12-12", "name": "Día de la Virgen de Guadalupe"}]})
+    again = put(admin, SONORA_2026, {"days": [{"day": "2026-12-12", "name": "Día de la Virgen de Guadalupe"},
+                                              {"day": "2026-11-02", "name": "Día de los Fieles Difuntos"}]})
     assert again.status_code == 200 and again.get_json()["version"] == 2
-    assert [d["day"] for d in again.get_json()["days"]] == ["2026-12-12"]
+    assert again.get_json()["days"] == [{"day": "2026-11-02", "name": "Día de los Fieles Difuntos"},
+                                        {"day": "2026-12-12", "name": "Día de la Virgen de Guadalupe"}]
     emptied = put(admin, SONORA_2026, {"days": []})
     assert emptied.status_code == 200
     assert (emptied.get_json()["published"], emptied.get_json()["days"], emptied.get_json()["version"]) == (True, [], 3)
