@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from . import vocab
 from .vocab import WORK_STATUSES as STATUSES, WORK_TYPES
+from .holidays import StateName
 from .common import (
     AMOUNT_FILTER_RANGE, AMOUNT_RANGE, DATE_RANGE, BBox, GeoJSONPolygon, ID_RANGE, Integer, PageArgs, REASON,
 )
@@ -212,7 +213,10 @@ class PolicySchema(Schema):
     notice_due_days = Integer(validate=validate.Range(min=0, max=90))
     business_open = fields.Time()
     business_close = fields.Time()
-    holiday_state = fields.String(validate=validate.Length(min=2, max=40))
+    holiday_state = StateName(metadata={"description": "the federal entity whose published holiday calendar "
+                                                     "counts (GET /holiday-calendars/{state}/{year})"})
+    holiday_calendar_years = fields.List(Integer(), dump_only=True, metadata={
+        "description": "the years whose calendar of holiday_state has been published"})
     extra_holidays = fields.List(fields.Date())
     summons_followup_time = fields.Time()
     summons_window_minutes = Integer(validate=validate.Range(min=5, max=240))

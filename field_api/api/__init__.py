@@ -131,6 +131,7 @@ def create_api(app: Flask) -> Api:
     from .accounts.routes import blp as accounts
     from .agreements.routes import blp as agreements
     from .crews.routes import blp as crews
+    from .holiday_calendars.routes import blp as holiday_calendars
     from .payments.routes import blp as payments
     from .plans.routes import blp as plans
     from .policy.routes import blp as policy
@@ -149,7 +150,7 @@ def create_api(app: Flask) -> Api:
     for name, scheme in SECURITY_SCHEMES.items():
         api.spec.components.security_scheme(name, scheme)
     for blp in (health, auth, users, api_keys, audit, sectors, premises, accounts, registry_imports, policy,
-                work_generation, work_items, payments, agreements, crews, plans, reports):
+                holiday_calendars, work_generation, work_items, payments, agreements, crews, plans, reports):
         api.register_blueprint(blp, url_prefix=PREFIX + blp.url_prefix)
     from .sync_blueprints import SYNC_BLUEPRINTS  # devices, the device protocol, the review queue
     for blp in SYNC_BLUEPRINTS:

@@ -24,7 +24,7 @@ def make_plan(session: Session, service_date: date, work_item_ids: list[int], cr
               any_status: set[int] = frozenset()) -> DispatchPlan:
     """Plan and store a draft; `planner` (request -> routing Plan) lets a re-plan warm-start."""
     day = Day(service_date, ZoneInfo(timezone))
-    calendar = policy_calendar(get_policy(session), service_date, timezone)
+    calendar = policy_calendar(session, get_policy(session), service_date, timezone)
     crews, _ = load_crews(session, crew_ids)
     stops, refused = load_stops(session, work_item_ids, day, calendar, any_status)
     if not stops:

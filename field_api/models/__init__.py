@@ -3,6 +3,7 @@ from .base import Base, Versioned
 from .changelog import ChangeLog
 from .crews import Crew, CrewMember, Device
 from .dispatch import Batch, DispatchPlan, PlanRoute, PlanStop
+from .holidays import HolidayCalendar, StateHoliday
 from .registry import Account, Balance, Meter, Payment, PaymentAgreement, Premise, Reading, Sector
 from .policy import CollectionPolicy
 from .sync import (
@@ -15,7 +16,8 @@ __all__ = [
     "ApiKey", "AuditEvent", "AuthToken", "LoginAttempt", "OfficeUser",
     "Batch", "DispatchPlan", "PlanRoute", "PlanStop",
     "Account", "Balance", "Base", "ChangeLog", "Crew", "CrewMember", "Device", "Meter",
-    "CollectionPolicy", "Payment", "PaymentAgreement", "Premise", "Reading", "Sector", "Versioned",
+    "CollectionPolicy", "HolidayCalendar", "Payment", "PaymentAgreement", "Premise", "Reading", "Sector",
+    "StateHoliday", "Versioned",
     "WorkEvent", "WorkItem",
     "EnrollmentCode", "FieldReading", "FieldRecord", "FieldRecordVariant", "NoticeAct", "OfficeAlert",
     "PendingRegistration", "Photo", "RecordPhoto", "ReviewItem", "SyncUpload",

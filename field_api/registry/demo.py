@@ -13,7 +13,9 @@ What it holds:
 - payment agreements for ~15% of the accounts in arrears: current, breached or completed;
 - meters on ~94% of accounts with six monthly readings (source "import");
 - crews of notifiers, cut crews, inspectors and readers, all leaving from the utility's office
-  in Centro, their number scaled with the town.
+  in Centro, their number scaled with the town;
+- an example Sonora holiday calendar for the demo's year and the next, unless the office entered
+  one (`demo_holidays`: demo days, not the gazette's).
 
 Planted for the office to find (counts grow with the town, never fewer than two or three):
 - ~0.3% premises with a land use but no account and connection_status "none": illegal
@@ -52,6 +54,7 @@ from field_api.models import (
 
 from . import demo_names as names
 from .demo_accounts import RowFactory, plant
+from .demo_holidays import DEMO_STATE, load_demo_holidays
 from .demo_layout import TownLayout
 
 # Dates are anchored here, not on today, so that a seed always builds the same town.
@@ -87,6 +90,7 @@ class DemoSummary:
     illegal: int
     seed: int
     seconds: float
+    holiday_years: tuple[int, ...] = ()
 
     def describe(self) -> str:
         return (
@@ -95,7 +99,10 @@ class DemoSummary:
             f"{self.arrears:,} accounts in arrears, {self.agreements:,} payment agreements, "
             f"{self.protected:,} protected, {self.cut:,} restricted or suspended, "
             f"{self.cancelled:,} cancelled; {self.illegal:,} premises with no account; "
-            f"{self.crews} crews ({self.crew_members} members). Built in {self.seconds:.1f} s."
+            f"{self.crews} crews ({self.crew_members} members)."
+            + (f" Example {DEMO_STATE} holiday calendar entered for {', '.join(map(str, self.holiday_years))}."
+               if self.holiday_years else "")
+            + f" Built in {self.seconds:.1f} s."
         )
 
 
@@ -134,13 +141,14 @@ def build_demo_town(conn: Connection, accounts: int, seed: int, reset: bool = Fa
         bar.update(premises - bar.n)
     crews, members = _crews(conn, accounts, layout, crew_rng, now)
     advance_id_sequences(conn, [t.name for t in TABLES.values() if "id" in t.c])
+    holiday_years = load_demo_holidays(conn, (as_of.year, as_of.year + 1), now)
     c = factory.counts
     return DemoSummary(
         accounts=c["accounts"], premises=premises, sectors=len(layout.sectors), meters=c["meters"],
         readings=factory.ids["reading"], agreements=factory.ids["payment_agreement"],
         crews=crews, crew_members=members, arrears=c["arrears"], protected=c["protected"],
         cut=c["restricted"] + c["suspended"], cancelled=c["cancelled"], illegal=c["illegal"],
-        seed=seed, seconds=time.perf_counter() - started,
+        seed=seed, seconds=time.perf_counter() - started, holiday_years=holiday_years,
     )
 
 

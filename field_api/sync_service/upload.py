@@ -20,7 +20,7 @@ from field_api.auth.service import AuthError
 from field_api.list_params import in_list, list_param
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
-from field_api.work.calendar import policy_calendar
+from field_api.work.calendar import POLICY_STATE_DAYS, calendar_span, policy_calendar
 from field_api.work.policy import POLICY_ROW, policy_of
 from sync.clock import clock_is_suspect, clock_offset
 from sync.effects import SyncPolicy
@@ -117,11 +117,13 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     who = Uploader(device_id, crew_id, sent_at, received_at, ZoneInfo(zone))
     item_ids = list_param(int(i.record.work_item_id) for i in incoming if i.record)
     contact = crew_id is not None and bool(item_ids)
+    around = (received_at - timedelta(days=7)).date()  # records captured offline days before the upload
     opening = together.run([
         (_device_lock(together.conn), {"device_id": device_id, "cached_plans_from": CACHED_PLANS_FROM_BYTES}),
         (_INSERT_UPLOAD, {"device_id": device_id, "received_at": received_at, "device_sent_at": utc(sent_at),
                           "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}),
         (POLICY_ROW, {}),
+        (POLICY_STATE_DAYS, calendar_span(around)),
         *([(waiting(together.conn), {"ids": item_ids, "crew_id": crew_id})] if contact else [])])
     if opening[0] and opening[0][0][1] is not None:
         raise DeviceRevoked("This device was revoked; ask the office for a new enrollment code.")
@@ -129,8 +131,10 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
     policy = policy_of(session, opening[2][0] if opening[2] else None)
     if contact:  # items this device gets with its own upload: moved as a download would have
-        dispatch_waiting(session, [row[0] for row in opening[3]], who.actor)
-    rules = (policy_calendar(policy, (received_at - timedelta(days=7)).date(), zone),
+        dispatch_waiting(session, [row[0] for row in opening[4]], who.actor)
+    # With no policy row yet, the join found no state days: policy_of made the row, ask again.
+    rules = (policy_calendar(session, policy, around, zone,
+                             days_of_state=[row[0] for row in opening[3]] if opening[2] else None),
              SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,
                         policy.reconnection_deadline_hours, policy.domestic_cut_action))
     try:

@@ -1,20 +1,50 @@
-"""The utility's business calendar, built from the collection policy and the TIMEZONE setting."""
+"""The utility's business calendar, built from the collection policy, its state's published days
+and the TIMEZONE setting."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Iterable
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from sync.business_calendar import BusinessCalendar, fiscal_calendar
 
-from field_api.models import CollectionPolicy
+from field_api.models import CollectionPolicy, StateHoliday
+from field_api.work.policy import POLICY_ID
+
+# The days of the policy's own state from :first to :last; a join, so that uploads fetch them in
+# the same round trip as the policy row.
+POLICY_STATE_DAYS = (
+    select(StateHoliday.day)
+    .join(CollectionPolicy, CollectionPolicy.holiday_state == StateHoliday.state)
+    .where(CollectionPolicy.id == POLICY_ID, StateHoliday.day.between(bindparam("first"), bindparam("last")))
+)
 
 
-def policy_calendar(policy: CollectionPolicy, around: date, timezone: str) -> BusinessCalendar:
-    """Federal fiscal holidays plus the policy's state days, for `around`'s year and the next."""
+def calendar_span(around: date) -> dict[str, date]:
+    """The days a calendar for `around` knows: its year and the next (the next business day after
+    late December is in January). The parameters of POLICY_STATE_DAYS."""
+    return {"first": date(around.year, 1, 1), "last": date(around.year + 1, 12, 31)}
+
+
+def state_days(session: Session, state: str, around: date) -> list[date]:
+    span = calendar_span(around)
+    return list(session.scalars(select(StateHoliday.day).where(
+        StateHoliday.state == state, StateHoliday.day.between(span["first"], span["last"]))))
+
+
+def policy_calendar(session: Session, policy: CollectionPolicy, around: date, timezone: str, *,
+                    days_of_state: Iterable[date] | None = None) -> BusinessCalendar:
+    """Federal fiscal holidays, the published days of the policy's `holiday_state` and the policy's
+    `extra_holidays`, for `around`'s year and the next. `days_of_state`, if the caller fetched
+    them already (POLICY_STATE_DAYS), spares the query."""
+    if days_of_state is None:
+        days_of_state = state_days(session, policy.holiday_state, around)
     return fiscal_calendar(
-        (around.year, around.year + 1), extra=policy.holidays(), open_time=policy.business_open,
+        (around.year, around.year + 1), extra=[*policy.holidays(), *days_of_state], open_time=policy.business_open,
         close_time=policy.business_close, tz=ZoneInfo(timezone),
     )
 

@@ -51,6 +51,8 @@ EXPECTED = {
     "POST /api/v1/registry/imports": {"admin", "key_import"},
     "GET /api/v1/policy": OFFICE,
     "PATCH /api/v1/policy": {"admin"},
+    "GET /api/v1/holiday-calendars/{state}/{year}": OFFICE,
+    "PUT /api/v1/holiday-calendars/{state}/{year}": {"admin"},
     "POST /api/v1/work-generation/cut-candidates": {"dispatcher"},
     "POST /api/v1/work-generation/notice-campaigns": {"dispatcher"},
     "POST /api/v1/work-generation/inspections/anomalies": {"dispatcher"},

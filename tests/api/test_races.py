@@ -50,13 +50,13 @@ def race_db():
 def race_app(race_db):
     app = create_app({"DATABASE_URL": race_db.url.render_as_string(hide_password=False), "TESTING": True})
     with sessionmaker(race_db)() as session:
-        for role in ("supervisor", "dispatcher"):
+        for role in ("supervisor", "dispatcher", "admin"):
             service.create_user(session, f"{role}_races", role.title(), role, PASSWORD)
         session.commit()
     client = app.test_client()
     app.config["race_tokens"] = {role: client.post("/api/v1/auth/login", json={
         "username": f"{role}_races", "password": PASSWORD}).get_json()["access_token"]
-        for role in ("supervisor", "dispatcher")}
+        for role in ("supervisor", "dispatcher", "admin")}
     yield app
     db.engine(app).dispose()
 
@@ -148,6 +148,30 @@ def test_two_decisions_on_one_review_with_the_same_etag_store_one_and_the_other_
     assert sorted(r.status_code for r in responses) == [200, 412], [r.get_json() for r in responses]
     winner = next(r for r in responses if r.status_code == 200).get_json()
     assert supervisor.get(f"/api/v1/reviews/{review_id}").get_json()["status"] == winner["status"]
+
+
+# A first publication has no row to lock: the loser meets the winner's row at the unique index (409),
+# or, if it came a moment later, sees it and its ETag is stale (412). Either way it stores nothing.
+@pytest.mark.parametrize("published_before, losers", [(False, {409, 412}), (True, {412})])
+def test_two_calendars_for_one_state_and_year_with_the_same_etag_store_one(race_app, published_before, losers):
+    year = 2040 + next(_serial)  # a year of its own on the module's database
+    path = f"/api/v1/holiday-calendars/Sonora/{year}"
+    admin = office(race_app, "admin")
+    if published_before:
+        first = admin.put(path, json={"days": []}, headers={"If-Match": admin.get(path).headers["ETag"]})
+        assert first.status_code == 200
+    etag = admin.get(path).headers["ETag"]
+
+    def publish(day):
+        return lambda: office(race_app, "admin").put(path, json={"days": [{"day": f"{year}-{day}", "name": "Prueba"}]},
+                                                     headers={"If-Match": etag})
+
+    responses = at_once(publish("03-02"), publish("11-02"))
+
+    codes = sorted(r.status_code for r in responses)
+    assert codes[0] == 200 and codes[1] in losers, [r.get_json() for r in responses]
+    winner = next(r for r in responses if r.status_code == 200).get_json()
+    assert admin.get(path).get_json()["days"] == winner["days"] and len(winner["days"]) == 1
 
 
 @pytest.mark.parametrize("second", ["cancel", "reassign"])

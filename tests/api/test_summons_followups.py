@@ -1,6 +1,8 @@
-"""A notice served at the summons appointment counts as the notice it follows up."""
+"""Summons follow-ups: the appointment is on the next business day of the policy's state, and a notice
+served at it counts as the notice it follows up."""
 from datetime import date, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 import field_api.sync_service.upload as upload_module
@@ -65,3 +67,33 @@ def test_a_campaign_skips_an_account_whose_notice_of_that_stage_awaits_its_summo
     reminders = dispatcher.post("/api/v1/work-generation/notice-campaigns",
                                 json={"stage": "reminder", "as_of": "2026-11-24"}).get_json()
     assert warning.account_id in {c["account_id"] for c in reminders["candidates"]}  # another stage's act
+
+
+def publish_state_days(app, tokens, state, days):
+    admin = as_role(app, tokens, "admin")
+    path = f"/api/v1/holiday-calendars/{state}/2026"
+    etag = admin.get(path).headers["ETag"]
+    assert admin.put(path, json={"days": days}, headers={"If-Match": etag}).status_code == 200
+
+
+@pytest.mark.parametrize("calendar_state, policy_state, appointment_day", [
+    ("Sonora", None, 26),  # the default policy, made on the upload's first use
+    ("Sonora", "Sonora", 26),
+    ("Chihuahua", None, 25),  # another state's day is a business day here
+    ("Chihuahua", "Chihuahua", 26),
+])
+def test_a_summons_left_the_day_before_a_state_holiday_is_followed_up_on_the_next_business_day_after_it(
+        field_day, session, app, tokens, calendar_state, policy_state, appointment_day):
+    d = field_day
+    publish_state_days(app, tokens, calendar_state, [{"day": "2026-11-25", "name": "Día inhábil de prueba"}])
+    if policy_state:
+        admin = as_role(app, tokens, "admin")
+        changed = admin.patch("/api/v1/policy", json={"holiday_state": policy_state},
+                              headers={"If-Match": admin.get("/api/v1/policy").headers["ETag"]})
+        assert changed.status_code == 200, changed.get_json()
+    # Left on Tuesday 24 November, the day before the holiday.
+    left = d["notifier"].post(UPLOADS, json=upload_body([notice(d["notices"][1].id, 12, "summons_left",
+                                                                MORNING + timedelta(hours=3))]))
+    assert left.get_json()["results"][0]["status"] == "accepted"
+    followup = session.scalar(select(WorkItem).where(WorkItem.subtype == "summons_followup"))
+    assert followup.window_start.astimezone(HMO) == datetime(2026, 11, appointment_day, 10, 0, tzinfo=HMO)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from random import Random
 
 import pytest
@@ -15,8 +15,8 @@ from sqlalchemy import func, select, text
 from field_api import create_app
 from field_api.db import make_engine
 from field_api.models import (
-    Account, Balance, Crew, CrewMember, Meter, PaymentAgreement, Premise, Reading, Sector, WorkEvent,
-    WorkItem,
+    Account, Balance, Crew, CrewMember, HolidayCalendar, Meter, PaymentAgreement, Premise, Reading, Sector,
+    StateHoliday, WorkEvent, WorkItem,
 )
 from field_api.registry.demo import (
     DEMO_AS_OF, RegistryNotEmpty, build_demo_town, crew_counts, registry_tables,
@@ -244,6 +244,23 @@ def test_reset_replaces_the_registry_and_the_work_that_hangs_off_it(connection):
     assert connection.scalar(select(func.count()).select_from(WorkItem)) == 0
     assert connection.scalar(select(func.count()).select_from(WorkEvent)) == 0
     assert connection.scalar(select(func.count()).select_from(Account)) == summary.accounts == 150
+
+
+def test_the_demo_enters_an_example_sonora_calendar_but_never_over_one_the_office_entered(connection):
+    now = datetime.now(timezone.utc)
+    connection.execute(HolidayCalendar.__table__.insert().values(state="Sonora", year=2027, version=1,
+                                                                 created_at=now, updated_at=now))
+    connection.execute(StateHoliday.__table__.insert().values(state="Sonora", day=date(2027, 9, 13),
+                                                              name="Día de la oficina"))
+    summary = build(connection)
+    assert summary.holiday_years == (2026,) and "Example Sonora holiday calendar entered for 2026" in summary.describe()
+    days = rows(connection, StateHoliday.state, StateHoliday.day, StateHoliday.name)
+    assert sorted(days) == [  # Easter 2026 is 5 April
+        ("Sonora", date(2026, 4, 2), "Jueves Santo (ejemplo)"), ("Sonora", date(2026, 4, 3), "Viernes Santo (ejemplo)"),
+        ("Sonora", date(2026, 11, 2), "Día de Muertos (ejemplo)"),
+        ("Sonora", date(2026, 12, 12), "Día de la Virgen de Guadalupe (ejemplo)"),
+        ("Sonora", date(2027, 9, 13), "Día de la oficina")]
+    assert build(connection, reset=True).holiday_years == ()  # a rebuilt town keeps the calendars
 
 
 def test_rows_added_after_the_demo_get_fresh_ids(connection):

@@ -10,6 +10,7 @@ from field_api.dispatch.plans import make_plan
 from field_api.dispatch.publish import PlanStateError, publish
 from field_api.dispatch.replan import replan
 from field_api.models import Batch, WorkEvent, WorkItem
+from field_api.work.holidays import replace_days
 from tests.builders import make_account, make_crew, make_item, make_sector
 
 MONDAY = date(2026, 11, 23)
@@ -61,6 +62,15 @@ def test_a_plan_routes_each_item_to_a_crew_with_its_skill_and_honours_the_summon
     assert crew == day["walkers"].id
     assert at(MONDAY, 10) <= followup.start_at <= at(MONDAY, 10, 30)
     assert plan.summary["km"] > 0 and plan.summary["value_covered"] == 15000 + 700 + 50
+
+
+@pytest.mark.parametrize("state, plannable", [("Sonora", False), ("Chihuahua", True)])
+def test_notices_are_not_planned_on_a_day_the_policys_state_declared_non_business(session, day, state, plannable):
+    replace_days(session, state, 2026, [{"day": MONDAY, "name": "Día inhábil de prueba"}], None)
+    plan = plan_day(session, day, work=[i.id for i in day["cuts"]] + [day["notice"].id])
+    refused = [] if plannable else [{"work_item_id": day["notice"].id, "reason": "2026-11-23 is not a business day"}]
+    assert plan.summary["unassigned"] == refused
+    assert {s.work_item_id for r in plan.routes for s in r.stops} >= {i.id for i in day["cuts"]}
 
 
 def test_notices_are_not_planned_on_a_sunday_but_cuts_are(session, day):

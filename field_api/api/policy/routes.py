@@ -10,17 +10,21 @@ from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
 from field_api.changes import set_source
 from field_api.models import CollectionPolicy
+from field_api.work.holidays import published_years
 from field_api.work.policy import get_policy
 from schemas.work import PolicyPatchSchema, PolicySchema
 
 blp = Blueprint("policy", __name__, url_prefix="/policy", description="Collection policy of the utility")
 
 
+DERIVED = ("cut_min_amount", "extra_holidays", "holiday_calendar_years")
+
+
 def view(policy: CollectionPolicy) -> dict:
-    data = {name: getattr(policy, name) for name in PolicySchema().fields
-            if name not in ("cut_min_amount", "extra_holidays")}
+    data = {name: getattr(policy, name) for name in PolicySchema().fields if name not in DERIVED}
     data["cut_min_amount"] = Decimal(policy.cut_min_amount_cents) / 100
     data["extra_holidays"] = policy.holidays()
+    data["holiday_calendar_years"] = published_years(db.session(), policy.holiday_state)
     return data
 
 
