@@ -36,8 +36,8 @@ def create_crew(session: Session, values: dict) -> Crew:
 
 
 def update_crew(session: Session, crew: Crew, values: dict, today: date) -> None:
-    """Change a crew; `"active": False` disbands it, refused while work is still on it (`today` is
-    the utility's local date: batches from then on count)."""
+    """Change a crew; `"active": False` disbands it, refused while work is still on it (the refusal
+    names the crew's batches from `today`, the utility's local date, that hold it)."""
     if "name" in values and values["name"] != crew.name:
         _name_free(session, values["name"])
     start, end = values.get("shift_start", crew.shift_start), values.get("shift_end", crew.shift_end)

@@ -31,7 +31,7 @@ from .prebuilt import prebuilt
 def owned_by(crew_id, former: Sequence[tuple[int, datetime]] = ()):
     """The condition on WorkItem that the item is the crew's (see the module docstring); `crew_id`
     is a value or a bound parameter. `former` holds the crews the device's member left, each with
-    when (`former_crews`): their items from before then are the device's too."""
+    when (`moves`, `former_of`): their items from before then are the device's too."""
     in_batches = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
                   .where(Batch.crew_id == crew_id))
     owned = [WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches)]

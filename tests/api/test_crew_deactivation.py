@@ -1,9 +1,11 @@
 """The office disbands a crew (and may bring it back): not while work is on it, never planned for
 while inactive, and its members' devices are refused until they are moved to an active crew."""
+from datetime import datetime, timedelta
+
 from tests.api.conftest import as_role
 from tests.api.crew_support import changing, member_path
 from tests.builders import make_account, make_crew, make_item, make_sector
-from tests.sync_support import enroll_device, publish_batch
+from tests.sync_support import HMO, enroll_device, publish_batch
 
 MONDAY = "2026-11-23"
 
@@ -22,7 +24,8 @@ def test_a_crew_with_open_work_is_not_disbanded_until_its_work_is_reassigned(app
     make_sector(session, "C", (-112.20, 30.68, -112.12, 30.74))
     old, other = make_crew(session, "Corte Viejo", ["cut"]), make_crew(session, "Corte Nuevo", ["cut"])
     items = [make_item(session, make_account(session, f"Q{i}", -112.17 + 0.004 * i, 30.70)) for i in range(3)]
-    publish_batch(session, old, items[:2], status="planned")
+    tomorrow = datetime.now(HMO).date() + timedelta(days=1)
+    publish_batch(session, old, items[:2], day=tomorrow, status="planned")
     items[2].assigned_crew_id = old.id
     done = make_item(session, make_account(session, "Q9", -112.15, 30.71), status="done")
     done.assigned_crew_id, done.open_key = old.id, None
@@ -33,7 +36,7 @@ def test_a_crew_with_open_work_is_not_disbanded_until_its_work_is_reassigned(app
     assert refused.status_code == 409, refused.get_json()
     message = refused.get_json()["message"]
     ids = ", ".join(str(i.id) for i in items)
-    assert f"Crew {old.id} (Corte Viejo) still has 3 open work items ({ids})" in message
+    assert f"Crew {old.id} (Corte Viejo) still has 3 open work items ({ids}), on its batches for {tomorrow}" in message
     assert "Reassign them to another crew" in message
     assert dispatcher.get(f"/api/v1/crews/{old.id}").get_json()["active"] is True
 
