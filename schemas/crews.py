@@ -57,6 +57,8 @@ class CrewMemberUpdateSchema(Schema):
     skills = fields.List(fields.String(), validate=SKILLS)
     active = fields.Boolean(metadata={"description": "false takes the member off the crew's skills, and "
                                                      "their devices are refused until it is true again"})
+    crew_id = Integer(metadata={"description": "moves the member to this (active) crew, with their skills; "
+                                               "their devices then download and write for that crew only"})
 
 
 class CrewSchema(Schema):
@@ -70,6 +72,8 @@ class CrewSchema(Schema):
     max_stops = Integer(load_default=40, validate=MAX_STOPS)
     members = fields.List(fields.Nested(CrewMemberSchema), dump_only=True)
     skills = fields.List(fields.String(), dump_only=True, metadata={"description": "of its active members"})
+    active = fields.Boolean(dump_only=True, metadata={"description": "false once disbanded: not planned for, "
+                                                                     "and its members' devices are refused"})
     version = Integer(dump_only=True)
 
     @validates_schema
@@ -84,7 +88,13 @@ class CrewUpdateSchema(Schema):
     shift_start = fields.Time()
     shift_end = fields.Time()
     max_stops = Integer(validate=MAX_STOPS)
+    active = fields.Boolean(metadata={"description": "false disbands the crew (refused while it has open work); "
+                                                     "true brings it back"})
 
     @validates_schema
     def shift_in_order(self, data, **kwargs):
         _shift_in_order(data)
+
+
+class CrewListArgs(Schema):
+    active = fields.Boolean(metadata={"description": "only active (plannable) crews, or only disbanded ones"})

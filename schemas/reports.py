@@ -57,7 +57,8 @@ class WorkCountsSchema(Schema):
                                              "for it (urgent work raised in the field) on those days; each item "
                                              "once. given = done + failed + cancelled + open + moved"})
     done = Integer(metadata={"description": "given items now done, finished by this crew: the crew of the device "
-                                            "whose field record finished the item (whenever it was synced, and even "
+                                            "whose field record finished the item (its member's crew when the "
+                                            "record came in; whenever it was synced, and even "
                                             "if the item had been reassigned meanwhile), or, when the office set "
                                             "the status, the crew the item was assigned to then"})
     failed = Integer(metadata={"description": "given items now failed (no access, refused...), by this crew as "

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from field_api.auth.service import AuthError
 from field_api.auth.tokens import DEVICE_PREFIX, digest, new_token
-from field_api.models import CrewMember, Device, EnrollmentCode
+from field_api.models import Crew, CrewMember, Device, EnrollmentCode
 from field_api.models.base import as_utc, utcnow
 
 # No 0/O, 1/I/L: a code is read off a screen and typed on a phone.
@@ -53,6 +53,9 @@ def create_code(session: Session, crew_member_id: int, label: str, hours: int, a
         raise DeviceStateError(f"Crew member {crew_member_id} does not exist.")
     if not member.active:
         raise DeviceStateError(f"Crew member {crew_member_id} is not active.")
+    if not session.get(Crew, member.crew_id).active:
+        raise DeviceStateError(f"Crew member {crew_member_id}'s crew {member.crew_id} is inactive; move the "
+                               "member to an active crew first.")
     code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
     now = utcnow()
     row = EnrollmentCode(code_hash=digest(code), crew_member_id=member.id, label=label, created_by=actor,
@@ -76,6 +79,8 @@ def enroll(session: Session, code: str, now: datetime | None = None) -> Enrolled
     member = session.get(CrewMember, row.crew_member_id)
     if not member.active:
         raise EnrollmentError("The crew member of this code is no longer active.")
+    if not session.get(Crew, member.crew_id).active:
+        raise EnrollmentError("The crew of this code's member was disbanded; ask the office for a new code.")
     token = new_token(DEVICE_PREFIX)
     device = Device(crew_member_id=member.id, label=row.label, token_hash=digest(token), enrolled_at=now)
     session.add(device)

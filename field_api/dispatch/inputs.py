@@ -51,18 +51,26 @@ def minutes_of(t: time) -> float:
 
 
 def load_crews(session: Session, crew_ids: list[int] | None) -> tuple[list[RouteCrew], dict[str, Crew]]:
+    """The crews named, or every active crew with members; a disbanded or empty crew named is refused
+    by name."""
     query = select(Crew).order_by(Crew.id)
-    if crew_ids:
-        query = query.where(Crew.id.in_(crew_ids))
+    query = query.where(Crew.id.in_(crew_ids)) if crew_ids else query.where(Crew.active.is_(True))
     crews = session.scalars(query).all()
     if crew_ids and (missing := sorted(set(crew_ids) - {c.id for c in crews})):
         raise DispatchError(f"Unknown crew ids: {', '.join(map(str, missing))}.")
+    if inactive := [c for c in crews if not c.active]:
+        names = ", ".join(f"{c.id} ({c.name})" for c in inactive)
+        raise DispatchError(f"Inactive crews cannot be planned for: {names}. Leave them out, or reactivate them "
+                            "first.")
+    skills = crew_skills(session, [c.id for c in crews])
+    if idle := [c for c in crews if not skills[c.id]]:
+        if crew_ids:
+            names = ", ".join(f"{c.id} ({c.name})" for c in idle)
+            raise DispatchError(f"Crews without an active member with skills cannot be planned for: {names}. Add or "
+                                "move members to them, or leave them out.")
+        crews = [c for c in crews if skills[c.id]]  # left out, a crew nobody works in is not planned
     if not crews:
-        raise DispatchError("There are no crews to plan for.")
-    skills: dict[int, set[str]] = {c.id: set() for c in crews}
-    for member in session.scalars(select(CrewMember).where(CrewMember.crew_id.in_(skills),
-                                                           CrewMember.active.is_(True))):
-        skills[member.crew_id].update(member.skills or [])
+        raise DispatchError("There are no active crews with active members to plan for.")
     route_crews = []
     for crew in crews:
         depot = to_shape(crew.depot)
@@ -71,6 +79,15 @@ def load_crews(session: Session, crew_ids: list[int] | None) -> tuple[list[Route
             end_lon=depot.x, end_lat=depot.y, shift_start_min=minutes_of(crew.shift_start),
             shift_end_min=minutes_of(crew.shift_end), max_stops=crew.max_stops, travel_mode=crew.travel_mode))
     return route_crews, {str(c.id): c for c in crews}
+
+
+def crew_skills(session: Session, crew_ids: list[int]) -> dict[int, set[str]]:
+    """Each crew's skills: the union of its active members' skills."""
+    skills: dict[int, set[str]] = {crew_id: set() for crew_id in crew_ids}
+    for crew_id, member_skills in session.execute(select(CrewMember.crew_id, CrewMember.skills).where(
+            CrewMember.crew_id.in_(sorted(skills)), CrewMember.active.is_(True))):
+        skills[crew_id].update(member_skills or [])
+    return skills
 
 
 def load_stops(session: Session, work_item_ids: list[int], day: Day, calendar: BusinessCalendar,

@@ -14,6 +14,8 @@ from field_api.models import Batch, Crew, DispatchPlan, PlanRoute, PlanStop, Wor
 from field_api.models.base import utcnow
 from field_api.work.items import change_status, reassign
 
+from .inputs import crew_skills
+
 
 class PlanStateError(Exception):
     """The plan is not in a state that allows this (e.g. publishing twice)."""
@@ -31,6 +33,7 @@ def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
     crews = {route.crew_id for route in routes}
     session.scalars(select(Crew.id).where(Crew.id.in_(sorted(crews))).order_by(Crew.id).with_for_update()).all()
     planned_ids = {stop.work_item_id: route.crew_id for route in routes for stop in route.stops}
+    _refuse_if_crews_changed(session, plan, planned_ids)
     _refuse_if_overtaken(session, plan, crews, set(planned_ids))
     _retire(session, plan, crews, set(planned_ids), actor, now)
     for item in session.scalars(select(WorkItem).where(WorkItem.id.in_(planned_ids)).order_by(WorkItem.id)):
@@ -56,6 +59,27 @@ def discard(session: Session, plan: DispatchPlan) -> None:
         raise PlanStateError(f"Plan {plan.id} is {plan.status}; only a draft can be discarded.")
     plan.status = "discarded"
     session.flush()
+
+
+def _refuse_if_crews_changed(session: Session, plan: DispatchPlan, planned: dict[int, int]) -> None:
+    """Crews change after a draft is made: one disbanded, or a member moved or taken off with a skill
+    that the draft's open stops of that crew need. Such a draft is refused, not published half-right."""
+    crews = {c.id: c for c in session.scalars(select(Crew).where(Crew.id.in_(sorted(set(planned.values())))))}
+    if gone := [c for _, c in sorted(crews.items()) if not c.active]:
+        names = ", ".join(f"{c.id} ({c.name})" for c in gone)
+        raise PlanStateError(f"Plan {plan.id} has routes of crews disbanded after it was drafted: {names}; make a "
+                             "new plan instead.")
+    skills = crew_skills(session, sorted(crews))
+    lacking: dict[tuple[int, str], list[int]] = {}
+    for item_id, skill in session.execute(select(WorkItem.id, WorkItem.required_skill).where(
+            WorkItem.id.in_(sorted(planned)), WorkItem.status.in_(OPEN_STATUSES)).order_by(WorkItem.id)):
+        if skill not in skills[planned[item_id]]:
+            lacking.setdefault((planned[item_id], skill), []).append(item_id)
+    if lacking:
+        found = "; ".join(f"crew {crew_id} ({crews[crew_id].name}) no longer has '{skill}' for work items "
+                          f"{', '.join(map(str, ids))}" for (crew_id, skill), ids in sorted(lacking.items()))
+        raise PlanStateError(f"The crews of plan {plan.id} changed after it was drafted: {found}. Make a new plan "
+                             "with the crews as they are now.")
 
 
 def _refuse_if_overtaken(session: Session, plan: DispatchPlan, crews: set[int], items: set[int]) -> None:

@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session
 from routing.replan import replan as run_replan
 from routing.result import CrewRoute, Plan, PlannedStop
 
-from field_api.models import DispatchPlan, PlanRoute, WorkItem
+from field_api.models import Crew, DispatchPlan, PlanRoute, WorkItem
 from field_api.models.base import as_utc
 
-from .inputs import Day, DispatchError
+from .inputs import Day, DispatchError, crew_skills
 from .plans import make_plan
 from .publish import PlanStateError
 
@@ -56,6 +56,12 @@ def replan(session: Session, plan: DispatchPlan, now: datetime, add_ids: list[in
                           new_stops=extra)
 
     crew_ids = sorted({route.crew_id for route in routes})
+    skills = crew_skills(session, crew_ids)
+    crews = session.execute(select(Crew.id, Crew.name, Crew.active).where(Crew.id.in_(crew_ids)).order_by(Crew.id))
+    if gone := [f"{c.id} ({c.name}, {'with no active members' if c.active else 'disbanded'})"
+                for c in crews if not c.active or not skills[c.id]]:
+        raise DispatchError(f"Plan {plan.id} has routes of crews that can no longer be planned: {', '.join(gone)}. "
+                            f"A re-plan keeps the plan's crews; make a new plan for {plan.service_date} instead.")
     return make_plan(session, plan.service_date, base_ids + new_ids, crew_ids, time_budget_s,
                      plan.pesos_per_crew_hour, actor, timezone_name, replan_of=plan, planner=planner,
                      any_status=set(on_route))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from geoalchemy2 import Geometry
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Time, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from schemas import vocab
@@ -22,6 +22,8 @@ class Crew(Versioned, Base):
     shift_start: Mapped[time] = mapped_column(Time, default=time(8, 0))
     shift_end: Mapped[time] = mapped_column(Time, default=time(16, 0))
     max_stops: Mapped[int] = mapped_column(Integer, default=40)
+    # False once disbanded: never planned for, and its members' devices are refused.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     members = relationship("CrewMember", back_populates="crew")
 

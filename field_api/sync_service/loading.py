@@ -105,38 +105,46 @@ class _Snapshot(Mapping):
         return sum(1 for _ in self)
 
 
-@prebuilt
-def _items(dialect: str):
+# The statements below that read "the crew's items" take `former` (see `ownership.owned_by`): built
+# once per dialect for a device whose member never moved, afresh for one that did (rare).
+
+def _items(dialect: str, former=()):
     """The crew's work items among :ids, with their premise's land use, locked."""
     return (select(WorkItem.id, WorkItem.version, *[getattr(WorkItem, f) for f in ITEM_FIELDS], Premise.land_use)
             .outerjoin(Premise, WorkItem.premise_id == Premise.id)
-            .where(in_list(WorkItem.id, "ids", dialect), owned_by(bindparam("crew_id")))
+            .where(in_list(WorkItem.id, "ids", dialect), owned_by(bindparam("crew_id"), former))
             .order_by(WorkItem.id).with_for_update(of=WorkItem))
 
 
-def _item_accounts(dialect: str):
+def _item_accounts(dialect: str, former=()):
     """The accounts of the crew's work items among :item_ids (what `_items` finds, without waiting for it)."""
     return select(WorkItem.account_id).where(in_list(WorkItem.id, "item_ids", dialect),
-                                             owned_by(bindparam("crew_id")))
+                                             owned_by(bindparam("crew_id"), former))
 
 
-def _ids_and_item_accounts(column, dialect: str):
+def _ids_and_item_accounts(column, dialect: str, former=()):
     """`column` among :ids or among the accounts of the crew's items :item_ids. On PostgreSQL as one
     IN of a UNION: written with OR, the planner filters every row of the table instead of looking
     both up by key (4.5 ms instead of 0.4, measured on bench/sync.py's 20,000 accounts)."""
     if dialect == "postgresql":
         ids = select(func.unnest(bindparam("ids", type_=ARRAY(column.type))))
-        return column.in_(union(ids, _item_accounts(dialect)))
-    return in_list(column, "ids", dialect) | column.in_(_item_accounts(dialect))
+        return column.in_(union(ids, _item_accounts(dialect, former)))
+    return in_list(column, "ids", dialect) | column.in_(_item_accounts(dialect, former))
 
 
-@prebuilt
-def _meters(dialect: str):
+def _meters(dialect: str, former=()):
     """The meters of the accounts of the crew's items among :item_ids, and the meters with a serial
     among :serials (a UNION, for the reason in `_ids_and_item_accounts`)."""
     columns = (Meter.id, Meter.serial, Meter.account_id)
-    return union(select(*columns).where(Meter.account_id.in_(_item_accounts(dialect))),
+    return union(select(*columns).where(Meter.account_id.in_(_item_accounts(dialect, former))),
                  select(*columns).where(in_list(Meter.serial, "serials", dialect)))
+
+
+_PREBUILT = {build: prebuilt(build) for build in (_items, _meters)}
+
+
+def _statement(build, conn, former):
+    return build(conn.dialect.name, former) if former else _PREBUILT[build](conn)
 
 
 @prebuilt
@@ -158,11 +166,13 @@ def _registry_rows(entity: str):
     model = ENTITY_COLUMNS[entity]
     names = tuple(CORRECTABLE_FIELDS[entity]) + EXTRA_FIELDS.get(entity, ())
 
-    def build(dialect: str):
-        wanted = _ids_and_item_accounts(model.id, dialect) if entity == "account" else in_list(model.id, "ids", dialect)
+    def build(dialect: str, former=()):
+        wanted = (_ids_and_item_accounts(model.id, dialect, former) if entity == "account"
+                  else in_list(model.id, "ids", dialect))
         return (select(model.id, model.version, *[getattr(model, n) for n in names]).where(wanted)
                 .order_by(model.id).with_for_update())
-    return names, prebuilt(build)
+    _PREBUILT[build] = prebuilt(build)
+    return names, build
 
 
 _REGISTRY_ROWS = {entity: _registry_rows(entity) for entity in ENTITY_COLUMNS}
@@ -185,9 +195,9 @@ _ReviewRow = namedtuple("_ReviewRow", [c.name for c in _REVIEWS.columns] + ["cli
 
 
 def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
-                 at: datetime) -> Context:
+                 at: datetime, former: tuple = ()) -> Context:
     """Everything in one round trip where the database allows it, rows locked in one order:
-    work items, premises, accounts, meters, review items."""
+    work items, premises, accounts, meters, review items. `former`: see `ownership.owned_by`."""
     conn = together.conn
     item_ids = list_param(int(r.work_item_id) for r in records) if crew_id is not None else []
     corrected: dict[str, set[int]] = {"premise": set(), "account": set(), "meter": set()}
@@ -200,13 +210,14 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
     if uuids := list_param(uuids):
         steps["stored"] = (_stored_records(conn), {"uuids": uuids})
     if item_ids:
-        steps["items"] = (_items(conn), {"ids": item_ids, "crew_id": crew_id})
+        steps["items"] = (_statement(_items, conn, former), {"ids": item_ids, "crew_id": crew_id})
     for entity, ids in corrected.items():
         if ids or (entity == "account" and item_ids):
-            steps[entity] = (_REGISTRY_ROWS[entity][1](conn),
+            steps[entity] = (_statement(_REGISTRY_ROWS[entity][1], conn, former),
                              {"ids": list_param(ids), "item_ids": item_ids, "crew_id": crew_id})
     if item_ids or serials:
-        steps["meters"] = (_meters(conn), {"item_ids": item_ids, "crew_id": crew_id, "serials": serials})
+        steps["meters"] = (_statement(_meters, conn, former),
+                           {"item_ids": item_ids, "crew_id": crew_id, "serials": serials})
     if any(corrected.values()):  # only a correction re-merges a review
         steps["reviews"] = (_open_reviews(conn), {f"{e}_ids": list_param(ids) for e, ids in corrected.items()})
     if shas := list_param(p.sha256 for rec in records for p in rec.photos):

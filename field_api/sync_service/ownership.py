@@ -4,28 +4,60 @@ A device writes only to its crew's items: those assigned to the crew now, and th
 one of the crew's batches (an item cancelled or moved away while the phone was offline was still
 its item when the work was done, and the outcome is recorded as it happened, DESIGN rule 6).
 Publishing leaves items `planned`; they become `dispatched` when the crew's device first gets them.
+
+A crew member moved to another crew takes their devices along: from the move on they download and
+are given work for the new crew only. What the old crew had before the move (on its batches, or
+given to it) the phone may still hold, done offline and not yet sent: its records are recorded as
+they happened, as for an item moved away. The device's clock cannot tell work done before the move
+from work done after it, so the line is what the server knew: work the old crew got after the move
+was never on the phone, and is not the device's.
 """
 from __future__ import annotations
 
-from typing import Iterable
+from datetime import datetime
+from typing import Iterable, Sequence
 
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from field_api.changes import set_source
 from field_api.list_params import in_list
-from field_api.models import Batch, PlanStop, WorkItem
+from field_api.models import Batch, ChangeLog, Device, PlanStop, WorkEvent, WorkItem
 from field_api.work.items import change_status
 
 from .prebuilt import prebuilt
 
 
-def owned_by(crew_id):
+def owned_by(crew_id, former: Sequence[tuple[int, datetime]] = ()):
     """The condition on WorkItem that the item is the crew's (see the module docstring); `crew_id`
-    is a value or a bound parameter."""
+    is a value or a bound parameter. `former` holds the crews the device's member left, each with
+    when (`moves`, `former_of`): their items from before then are the device's too."""
     in_batches = (select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
                   .where(Batch.crew_id == crew_id))
-    return or_(WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches))
+    owned = [WorkItem.assigned_crew_id == crew_id, WorkItem.id.in_(in_batches)]
+    for old_crew, left_at in former:
+        # Every event of an item names the crew it belonged to then: one before the move was the old crew's.
+        owned.append(WorkItem.id.in_(select(WorkEvent.work_item_id).where(WorkEvent.crew_id == old_crew,
+                                                                          WorkEvent.at <= left_at)))
+        owned.append(WorkItem.id.in_(
+            select(PlanStop.work_item_id).join(Batch, Batch.route_id == PlanStop.route_id)
+            .where(Batch.crew_id == old_crew, Batch.published_at <= left_at)))
+    return or_(*owned)
+
+
+@prebuilt
+def moves(dialect: str):
+    """The crews the member of device :device_id left, and when, from the change log (`former_of`)."""
+    return (select(ChangeLog.old_value, ChangeLog.changed_at)
+            .join(Device, Device.crew_member_id == ChangeLog.entity_id)
+            .where(Device.id == bindparam("device_id"), ChangeLog.entity == "crew_member",
+                   ChangeLog.field == "crew_id", ChangeLog.old_value.isnot(None))
+            .order_by(ChangeLog.id))
+
+
+def former_of(rows) -> tuple[tuple[int, datetime], ...]:
+    """The rows of `moves` as `owned_by` takes them."""
+    return tuple((int(old), at) for old, at in rows)
 
 
 @prebuilt

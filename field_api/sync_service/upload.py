@@ -30,7 +30,7 @@ from sync.process import RecordStatus, process_record
 
 from .effects import Plan, apply_effects, utc
 from .loading import Context, OpenReview, Stored, load_context
-from .ownership import dispatch_waiting, waiting
+from .ownership import dispatch_waiting, former_of, moves, waiting
 from .prebuilt import prebuilt
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
 from .status import MISSING_LIMIT, MISSING_OF_DEVICE, missing_of
@@ -54,6 +54,7 @@ class Uploader:
     received_at: datetime
     tz: ZoneInfo
     upload_id: int = 0
+    former: tuple = ()  # the crews the device's member left, and when (`ownership.owned_by`)
 
     @property
     def actor(self) -> str:
@@ -124,14 +125,15 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
                           "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}),
         (POLICY_ROW, {}),
         (POLICY_STATE_DAYS, calendar_span(around)),
+        (moves(together.conn), {"device_id": device_id}),
         *([(waiting(together.conn), {"ids": item_ids, "crew_id": crew_id})] if contact else [])])
     if opening[0] and opening[0][0][1] is not None:
         raise DeviceRevoked("This device was revoked; ask the office for a new enrollment code.")
     upload_id = opening[1][0][0]
-    who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id)
+    who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id, former_of(opening[4]))
     policy = policy_of(session, opening[2][0] if opening[2] else None)
     if contact:  # items this device gets with its own upload: moved as a download would have
-        dispatch_waiting(session, [row[0] for row in opening[4]], who.actor)
+        dispatch_waiting(session, [row[0] for row in opening[5]], who.actor)
     # With no policy row yet, the join found no state days: policy_of made the row, ask again.
     rules = (policy_calendar(session, policy, around, zone,
                              days_of_state=[row[0] for row in opening[3]] if opening[2] else None),
@@ -163,7 +165,7 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
 
 def _run(together: Together, who: Uploader, rules, incoming: list[Incoming]) -> list[dict]:
     ctx = load_context(together, who.crew_id, [i.uuid for i in incoming if i.uuid],
-                       [i.record for i in incoming if i.record], who.received_at)
+                       [i.record for i in incoming if i.record], who.received_at, who.former)
     plan, replies = Plan(), []
     together.flush()  # the savepoint, if no load took it along, before the write
     with plan_writer(together, plan, ctx, who.actor, who.received_at) as writer:

@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, and_, case, cast, func, literal_column, or_, select, union_all
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import (
-    Account, Batch, Crew, CrewMember, Device, FieldRecord, Payment, PlanStop, Premise, Sector, WorkEvent, WorkItem,
+    Account, Batch, ChangeLog, Crew, CrewMember, Device, FieldRecord, Payment, PlanStop, Premise, Sector, WorkEvent,
+    WorkItem,
 )
 
 # Collection work: the notices of the arrears campaign and cut orders. A summons follow-up only
@@ -97,15 +98,25 @@ def _given(first: date, last: date, start: datetime, end: datetime, crew_id: int
             .group_by(rows.c.crew_id, rows.c.item_id).subquery("given"))
 
 
+def _crew_at(moment):
+    """The crew the member of `Device` (joined to `CrewMember`) was in at `moment`: the one they left
+    at their first move after it, else the one they are in now. A move changes no past report."""
+    left = (select(cast(ChangeLog.old_value, Integer)).where(
+        ChangeLog.entity == "crew_member", ChangeLog.entity_id == CrewMember.id, ChangeLog.field == "crew_id",
+        ChangeLog.changed_at > moment).order_by(ChangeLog.changed_at, ChangeLog.id).limit(1).scalar_subquery())
+    return func.coalesce(left, CrewMember.crew_id)
+
+
 def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: int | None = None) -> list[dict]:
     """Per crew (and per work type): what it was given in the range and what became of it."""
     start, end = day_span(first, last, tz)
     given = _given(first, last, start, end, crew_id)
     given_ids = select(given.c.item_id)
-    # Who finished an item: the crew of the device whose field record did it, else (the office set
-    # the status) the crew the item was assigned to then. Final states have no way out: one event.
+    # Who finished an item: the crew of the device whose field record did it (its member's crew when
+    # the record came in), else (the office set the status) the crew the item was assigned to then.
+    # Final states have no way out: one event.
     finished = (select(WorkEvent.work_item_id.label("item_id"),
-                       func.max(func.coalesce(CrewMember.crew_id, WorkEvent.crew_id)).label("crew_id"))
+                       func.max(func.coalesce(_crew_at(WorkEvent.at), WorkEvent.crew_id)).label("crew_id"))
                 .outerjoin(Device, Device.id == WorkEvent.details["device_id"].as_integer())
                 .outerjoin(CrewMember, CrewMember.id == Device.crew_member_id)
                 .where(WorkEvent.kind == "status_changed",
@@ -141,14 +152,15 @@ def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: in
         entry.by_type[work_type] = counts
         entry.totals.add(counts)
 
-    received = (select(CrewMember.crew_id, func.count(), func.sum(case((FieldRecord.status == "rejected", 1),
-                                                                         else_=0)))
-                .join(Device, Device.id == FieldRecord.device_id)
-                .join(CrewMember, CrewMember.id == Device.crew_member_id)
-                .where(FieldRecord.received_at >= start, FieldRecord.received_at < end)
-                .group_by(CrewMember.crew_id))
+    sender = _crew_at(FieldRecord.received_at).label("crew_id")
+    by_sender = (select(sender, FieldRecord.status).join(Device, Device.id == FieldRecord.device_id)
+                 .join(CrewMember, CrewMember.id == Device.crew_member_id)
+                 .where(FieldRecord.received_at >= start, FieldRecord.received_at < end).subquery("by_sender"))
+    received = (select(by_sender.c.crew_id, func.count(), func.sum(case((by_sender.c.status == "rejected", 1),
+                                                                          else_=0)))
+                .group_by(by_sender.c.crew_id))
     if crew_id is not None:
-        received = received.where(CrewMember.crew_id == crew_id)
+        received = received.where(by_sender.c.crew_id == crew_id)
     for crew, n, rejected in session.execute(received):
         entry = crews.setdefault(crew, CrewWork(crew))
         entry.records_received, entry.records_rejected = int(n), int(rejected or 0)

@@ -3,23 +3,9 @@ takes members off, and plans with them."""
 import pytest
 
 from tests.api.conftest import as_role
+from tests.api.crew_support import DEPOT, changing, new_crew
 from tests.builders import make_account, make_item, make_sector
 from tests.sync_support import enroll_device
-
-DEPOT = {"type": "Point", "coordinates": [-112.16, 30.71]}
-
-
-def new_crew(client, **extra) -> dict:
-    made = client.post("/api/v1/crews", json={"name": "Corte Norte", "depot": DEPOT, **extra})
-    assert made.status_code == 201, made.get_json()
-    return made.get_json()
-
-
-def changing(client, path: str, crew_id: int, method: str = "patch", **kwargs):
-    """A write with the crew's ETag as it reads now."""
-    etag = client.get(f"/api/v1/crews/{crew_id}").headers["ETag"]
-    return getattr(client, method)(path, headers={"If-Match": etag}, **kwargs)
-
 
 def test_a_dispatcher_adds_a_crew_and_its_members_and_plans_the_day_with_it(app, tokens, session):
     make_sector(session, "C", (-112.20, 30.68, -112.12, 30.74))

@@ -153,3 +153,18 @@ def test_an_unknown_plan_is_404(app, tokens):
         assert response.status_code == 404, action
 
 
+
+
+def test_a_new_draft_carries_the_etag_that_publishing_it_needs(app, tokens, work):
+    dispatcher = as_role(app, tokens, "dispatcher")
+    created = dispatcher.post("/api/v1/plans", json={"service_date": MONDAY, "select": {"types": ["cut"]},
+                                                     "time_budget_s": 1})
+    plan_id = created.get_json()["id"]
+    assert created.headers["ETag"] == dispatcher.get(f"/api/v1/plans/{plan_id}").headers["ETag"]
+    published = dispatcher.post(f"/api/v1/plans/{plan_id}/publish", headers={"If-Match": created.headers["ETag"]})
+    assert published.status_code == 200, published.get_json()
+    replanned = acting(dispatcher, plan_id, "replan", json={"now": at(9), "time_budget_s": 1})
+    draft_id = replanned.get_json()["id"]
+    assert replanned.headers["ETag"] == dispatcher.get(f"/api/v1/plans/{draft_id}").headers["ETag"]
+    discarded = dispatcher.post(f"/api/v1/plans/{draft_id}/discard", headers={"If-Match": replanned.headers["ETag"]})
+    assert discarded.status_code == 200, discarded.get_json()

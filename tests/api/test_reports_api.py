@@ -194,6 +194,24 @@ class TestWorkDoneByEachCrew:
         [one] = body["crews"]
         assert counts(one) == work(5, 5, 2, 1, 1, 1, 0, 0.4)
 
+    def test_a_member_moved_to_another_crew_later_leaves_the_days_figures_as_they_were(
+            self, day, app, tokens, session, clock, monkeypatch):
+        import field_api.changes as changes_module
+
+        monkeypatch.setattr(changes_module, "utcnow", clock)
+        clock.now = local(date(2026, 11, 26), 9)
+        dispatcher = as_role(app, tokens, "dispatcher")
+        [member] = day["one"].members
+        path = f"/api/v1/crews/{day['one'].id}"
+        moved = dispatcher.patch(f"{path}/members/{member.id}", json={"crew_id": day["two"].id},
+                                 headers={"If-Match": dispatcher.get(path).headers["ETag"]})
+        assert moved.status_code == 200, moved.get_json()
+        one, two = report(day["office"], CREW_WORK, **{"from": "2026-11-24", "to": "2026-11-24"})["crews"]
+        assert counts(one) == work(4, 4, 2, 1, 1, 0, 0, 0.5)
+        assert (one["records_received"], one["records_rejected"]) == (4, 1)
+        assert counts(two) == work(2, 3, 1, 0, 0, 1, 1, 0.3333)
+        assert (two["records_received"], two["records_rejected"]) == (1, 0)
+
     def test_work_published_the_evening_before_is_given_on_its_batchs_day_not_that_evening(self, day):
         assert report(day["office"], CREW_WORK, **{"from": "2026-11-01", "to": "2026-11-23"})["crews"] == []
 

@@ -90,14 +90,27 @@ def test_more_work_than_capacity_leaves_the_cheapest_unassigned_with_the_reason(
 
 
 @pytest.mark.parametrize("mutate,message", [
-    (lambda s, d: setattr(d["walkers"].members[0], "skills", []) or setattr(d["cutters"].members[0], "skills", []),
-     "no skills"),
     (lambda s, d: setattr(d["walkers"], "shift_end", d["walkers"].shift_start.replace(hour=7)), "shift"),
 ])
 def test_bad_crews_are_refused_naming_the_crew(session, day, mutate, message):
     mutate(session, day)
     session.flush()
     with pytest.raises(DispatchError, match=message):
+        plan_day(session, day)
+
+
+def test_crews_without_skills_are_left_out_unless_named_and_then_refused_by_name(session, day):
+    day["walkers"].members[0].skills = []
+    session.flush()
+    plan = plan_day(session, day, work=[i.id for i in day["cuts"]])
+    assert {route.crew_id for route in plan.routes} == {day["cutters"].id}
+    walkers = day["walkers"]
+    named = rf"without an active member with skills .*: {walkers.id} \({walkers.name}\)"
+    with pytest.raises(DispatchError, match=named):
+        make_plan(session, MONDAY, [day["cuts"][0].id], [walkers.id], 1.0, 300.0, "despacho", TZ)
+    day["cutters"].members[0].skills = []
+    session.flush()
+    with pytest.raises(DispatchError, match="no active crews with active members"):
         plan_day(session, day)
 
 

@@ -1,4 +1,9 @@
-"""Crews and their members: the office adds them, sets depots and shifts, and takes members off."""
+"""Crews and their members: the office adds them, sets depots and shifts, takes members off, moves
+them between crews, and disbands crews."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from geoalchemy2.shape import to_shape
@@ -11,7 +16,7 @@ from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
 from field_api.dispatch import crews
 from field_api.models import Crew, CrewMember
-from schemas.crews import CrewMemberSchema, CrewMemberUpdateSchema, CrewSchema, CrewUpdateSchema
+from schemas.crews import CrewListArgs, CrewMemberSchema, CrewMemberUpdateSchema, CrewSchema, CrewUpdateSchema
 
 blp = Blueprint("crews", __name__, url_prefix="/crews", description="Crews, their members and skills")
 # Adding or changing a member changes the crew as the dispatcher sees it: those POST/PATCH carry
@@ -22,7 +27,7 @@ MANAGERS = ("admin", "dispatcher")
 
 def crew_view(crew: Crew, members: list[CrewMember]) -> dict:
     view = {name: getattr(crew, name) for name in ("id", "name", "travel_mode", "shift_start", "shift_end",
-                                                   "max_stops", "version")}
+                                                   "max_stops", "active", "version")}
     view.update(depot=to_shape(crew.depot), members=members,
                 skills=sorted({s for m in members if m.active for s in m.skills or []}))
     return view
@@ -50,10 +55,14 @@ def _checked(crew_id: int) -> Crew:
 @blp.route("")
 class Crews(MethodView):
     @access(*OFFICE)
+    @blp.arguments(CrewListArgs, location="query")
     @blp.response(200, CrewSchema(many=True))
-    def get(self):
-        """List crews with their members and skills, by name."""
-        rows = db.session().scalars(select(Crew).order_by(Crew.name)).all()
+    def get(self, args):
+        """List crews with their members and skills, by name; `active=true` for those that can be planned."""
+        query = select(Crew).order_by(Crew.name)
+        if args.get("active") is not None:
+            query = query.where(Crew.active.is_(args["active"]))
+        rows = db.session().scalars(query).all()
         members = _members([c.id for c in rows])
         return [crew_view(crew, members[crew.id]) for crew in rows]
 
@@ -87,10 +96,11 @@ class CrewById(MethodView):
     @blp.alt_response(409, response="CONFLICT")
     @blp.response(200, CrewSchema)
     def patch(self, body, crew_id):
-        """Change a crew's name, depot, shift, travel mode or stop limit; send If-Match."""
+        """Change a crew's name, depot, shift, travel mode or stop limit, or disband it; send If-Match."""
         session = db.session()
         crew = _checked(crew_id)
-        crews.update_crew(session, crew, body)
+        today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+        crews.update_crew(session, crew, body, today)
         session.commit()
         note(target=f"crew={crew.id}", fields=sorted(body))
         return _view(crew)
@@ -121,7 +131,7 @@ class CrewMemberById(MethodView):
     @blp.alt_response(404, response="NOT_FOUND")
     @blp.response(200, CrewSchema)
     def patch(self, body, crew_id, member_id):
-        """Rename a member, change their skills, or take them off the crew; send the crew's If-Match."""
+        """Rename, reskill, take off or move a member to another crew; send the crew's If-Match; answers the crew."""
         session = db.session()
         crew = _checked(crew_id)
         member = session.get(CrewMember, member_id)

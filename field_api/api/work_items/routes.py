@@ -118,8 +118,13 @@ class ReassignWorkItem(MethodView):
     def post(self, body, item_id):
         """Give an open work item to another crew (or none), with a reason; send If-Match."""
         crew_id = body["crew_id"]
-        if crew_id is not None and db.session().get(Crew, crew_id) is None:
+        # Locked: a crew being disbanded meanwhile either sees this item or is seen inactive here.
+        crew = db.session().scalar(db.locked(select(Crew).where(Crew.id == crew_id))) if crew_id is not None else None
+        if crew_id is not None and crew is None:
             abort(422, message=f"Crew {crew_id} does not exist.", errors={"json": {"crew_id": ["Unknown crew."]}})
+        if crew is not None and not crew.active:
+            abort(422, message=f"Crew {crew_id} ({crew.name}) is inactive; give the work to an active crew.",
+                  errors={"json": {"crew_id": ["Inactive crew."]}})
         note(reason=body["reason"])
         return _write(item_id, lambda item: items.reassign(
             db.session(), item, crew_id, g.principal.name, body["reason"]))
