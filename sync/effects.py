@@ -38,6 +38,10 @@ class SyncPolicy:
     summons_window_minutes: int = 30
     reconnection_deadline_hours: int = 24
     domestic_cut_action: str = "restrict"
+    # The state whose published non-business days the calendar holds, and the years it published;
+    # None: not known, no check.
+    holiday_state: str | None = None
+    state_calendar_years: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)

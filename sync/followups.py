@@ -103,7 +103,20 @@ def _notice(record: UploadRecord, item: WorkItemView, calendar: BusinessCalendar
         except ValueError as exc:
             return out + [_calendar_alert(item, exc)]
         out.append(CreateFollowUp(item.id, item.account_id, item.premise_id, window.start, window.end))
+        out += _unpublished_state_year(item, policy, window.start)
     return out
+
+
+def _unpublished_state_year(item: WorkItemView, policy: SyncPolicy, appointment: datetime) -> list[Effect]:
+    """An appointment in a year whose state calendar nobody entered may fall on a state holiday,
+    which would void the notice: a person must check it."""
+    years = policy.state_calendar_years
+    if years is None or appointment.year in years:
+        return []
+    return [OfficeAlert("state_calendar_missing", "normal",
+                        f"La cita del citatorio ({appointment:%Y-%m-%d %H:%M}) se fijó sin el calendario de días "
+                        f"inhábiles de {policy.holiday_state} para {appointment.year}: publíquelo y confirme que "
+                        "la cita cae en día hábil", item.id, item.account_id)]
 
 
 def _calendar_alert(item: WorkItemView, exc: ValueError) -> OfficeAlert:

@@ -20,7 +20,9 @@ from field_api.auth.service import AuthError
 from field_api.list_params import in_list, list_param
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
-from field_api.work.calendar import POLICY_STATE_DAYS, calendar_span, policy_calendar
+from field_api.work.calendar import (
+    POLICY_STATE_DAYS, POLICY_STATE_YEARS, calendar_span, policy_calendar, state_years,
+)
 from field_api.work.policy import POLICY_ROW, policy_of
 from sync.clock import clock_is_suspect, clock_offset
 from sync.effects import SyncPolicy
@@ -125,20 +127,23 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
                           "clock_offset_s": who.offset.total_seconds(), "records": len(incoming), "counts": {}}),
         (POLICY_ROW, {}),
         (POLICY_STATE_DAYS, calendar_span(around)),
+        (POLICY_STATE_YEARS, {}),
         (moves(together.conn), {"device_id": device_id}),
         *([(waiting(together.conn), {"ids": item_ids, "crew_id": crew_id})] if contact else [])])
     if opening[0] and opening[0][0][1] is not None:
         raise DeviceRevoked("This device was revoked; ask the office for a new enrollment code.")
     upload_id = opening[1][0][0]
-    who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id, former_of(opening[4]))
+    who = Uploader(device_id, crew_id, sent_at, received_at, who.tz, upload_id, former_of(opening[5]))
     policy = policy_of(session, opening[2][0] if opening[2] else None)
     if contact:  # items this device gets with its own upload: moved as a download would have
-        dispatch_waiting(session, [row[0] for row in opening[5]], who.actor)
-    # With no policy row yet, the join found no state days: policy_of made the row, ask again.
+        dispatch_waiting(session, [row[0] for row in opening[6]], who.actor)
+    # With no policy row yet, the joins found no state days or years: policy_of made the row, ask again.
+    years = frozenset(row[0] for row in opening[4]) if opening[2] else state_years(session, policy.holiday_state)
     rules = (policy_calendar(session, policy, around, zone,
                              days_of_state=[row[0] for row in opening[3]] if opening[2] else None),
              SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,
-                        policy.reconnection_deadline_hours, policy.domestic_cut_action))
+                        policy.reconnection_deadline_hours, policy.domestic_cut_action,
+                        policy.holiday_state, years))
     try:
         with together.savepoint("upload_merge"):
             results = _run(together, who, rules, incoming)

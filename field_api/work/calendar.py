@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from sync.business_calendar import BusinessCalendar, fiscal_calendar
 
-from field_api.models import CollectionPolicy, StateHoliday
+from field_api.models import CollectionPolicy, HolidayCalendar, StateHoliday
 from field_api.work.policy import POLICY_ID
 
 # The days of the policy's own state from :first to :last; a join, so that uploads fetch them in
@@ -21,6 +21,14 @@ POLICY_STATE_DAYS = (
     select(StateHoliday.day)
     .join(CollectionPolicy, CollectionPolicy.holiday_state == StateHoliday.state)
     .where(CollectionPolicy.id == POLICY_ID, StateHoliday.day.between(bindparam("first"), bindparam("last")))
+)
+
+# The years of the policy's state that the office entered (even with no days): a legal deadline in
+# any other year is computed without the state's days, and a person must check it.
+POLICY_STATE_YEARS = (
+    select(HolidayCalendar.year)
+    .join(CollectionPolicy, CollectionPolicy.holiday_state == HolidayCalendar.state)
+    .where(CollectionPolicy.id == POLICY_ID)
 )
 
 
@@ -34,6 +42,10 @@ def state_days(session: Session, state: str, around: date) -> list[date]:
     span = calendar_span(around)
     return list(session.scalars(select(StateHoliday.day).where(
         StateHoliday.state == state, StateHoliday.day.between(span["first"], span["last"]))))
+
+
+def state_years(session: Session, state: str) -> frozenset[int]:
+    return frozenset(session.scalars(select(HolidayCalendar.year).where(HolidayCalendar.state == state)))
 
 
 def policy_calendar(session: Session, policy: CollectionPolicy, around: date, timezone: str, *,

@@ -97,3 +97,18 @@ def test_a_summons_left_the_day_before_a_state_holiday_is_followed_up_on_the_nex
     assert left.get_json()["results"][0]["status"] == "accepted"
     followup = session.scalar(select(WorkItem).where(WorkItem.subtype == "summons_followup"))
     assert followup.window_start.astimezone(HMO) == datetime(2026, 11, appointment_day, 10, 0, tzinfo=HMO)
+
+
+@pytest.mark.parametrize("published", [True, False])
+def test_an_appointment_set_without_the_states_calendar_of_its_year_is_an_alert_to_check_it(
+        field_day, app, tokens, published):
+    d = field_day
+    if published:  # a year entered with no days is still a calendar the office checked
+        publish_state_days(app, tokens, "Sonora", [])
+    left = d["notifier"].post(UPLOADS, json=upload_body([notice(d["notices"][1].id, 12, "summons_left",
+                                                                MORNING + timedelta(hours=3))]))
+    assert left.get_json()["results"][0]["status"] == "accepted"
+    alerts = as_role(app, tokens, "supervisor").get("/api/v1/alerts?kind=state_calendar_missing").get_json()["alerts"]
+    assert len(alerts) == (0 if published else 1)
+    if not published:
+        assert "Sonora para 2026" in alerts[0]["message"] and alerts[0]["work_item_id"] == d["notices"][1].id

@@ -26,7 +26,8 @@ def of_type(effects, kind):
 def test_the_policy_names_match_the_collection_policy_columns():
     from field_api.models import CollectionPolicy
 
-    assert {f.name for f in fields(SyncPolicy)} <= set(CollectionPolicy.__table__.columns.keys())
+    from_calendars = {"state_calendar_years"}  # read from holiday_calendar, for the policy's holiday_state
+    assert {f.name for f in fields(SyncPolicy)} - from_calendars <= set(CollectionPolicy.__table__.columns.keys())
 
 
 @pytest.mark.parametrize("work_type, rec, status", [
@@ -60,6 +61,22 @@ def test_the_follow_up_hour_and_length_come_from_the_policy():
     (follow_up,) = of_type(run(notice("summons_left"), item("notice"), policy), CreateFollowUp)
     assert (follow_up.window_start, follow_up.window_end) == (
         datetime(2025, 3, 5, 9, 0, tzinfo=HMO), datetime(2025, 3, 5, 10, 0, tzinfo=HMO))
+
+
+@pytest.mark.parametrize("years, alerted", [
+    (frozenset({2025}), False),  # the state's 2025 calendar was entered
+    (frozenset(), True),  # none entered: the appointment may fall on a state holiday
+    (frozenset({2024, 2026}), True),
+    (None, False),  # not known: no check
+])
+def test_an_appointment_in_a_year_without_the_states_calendar_asks_the_office_to_check_it(years, alerted):
+    policy = SyncPolicy(holiday_state="Sonora", state_calendar_years=years)
+    effects = run(notice("summons_left"), item("notice"), policy)
+    assert len(of_type(effects, CreateFollowUp)) == 1  # the follow-up is made all the same
+    alerts = [a for a in of_type(effects, OfficeAlert) if a.kind == "state_calendar_missing"]
+    assert bool(alerts) == alerted
+    if alerted:
+        assert "Sonora para 2025" in alerts[0].message and alerts[0].severity == "normal"
 
 
 def test_the_follow_up_day_is_counted_from_server_time_when_the_device_clock_is_off():
