@@ -17,6 +17,7 @@ from field_api.models import (
     Sector, WorkItem,
 )
 from field_api.models.base import utcnow
+from field_api.registry.demo_holidays import load_demo_holidays
 from shapely.geometry import LineString, Point, box
 
 HMO = ZoneInfo("America/Hermosillo")
@@ -98,6 +99,8 @@ def seed(engine, crews: int, stops: int = STOPS, seed_: int = 7) -> dict:
             "departure": start + timedelta(minutes=12 * (i % stops) + 8)} for i, item in enumerate(items)])
         conn.execute(insert(Batch), [{"route_id": r, "crew_id": c, "service_date": DAY, "published_at": now}
                                      for r, c in zip(routes, crew_ids)])
+        # A utility set up for the year: its state's calendar is entered (see state_calendar_missing).
+        load_demo_holidays(conn, (DAY.year, DAY.year + 1), now)
     by_crew = [items[k * stops:(k + 1) * stops] for k in range(crews)]
     rows = {"premises": premises, "accounts": accounts}
     return {"crews": crew_ids, "devices": devices, "items": by_crew, "rows": rows}
