@@ -31,9 +31,11 @@ def import_registry_command(path, skip_invalid, sheet, progress):
     """Import accounts, premises, meters and balances from a billing CSV or XLSX export."""
     from field_api import db
     from field_api.registry.importer import import_registry
+    from field_api.work.calendar import utility_today
 
     with db.engine().begin() as conn:
-        report = import_registry(conn, path, skip_invalid=skip_invalid, sheet=sheet, progress=progress)
+        report = import_registry(conn, path, skip_invalid=skip_invalid, sheet=sheet, progress=progress,
+                                 today=utility_today())
     click.echo(report.describe())
     if report.errors and (not skip_invalid or report.fatal):
         raise SystemExit(1)

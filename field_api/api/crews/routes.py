@@ -1,9 +1,5 @@
 """Crews and their members: the office adds them, sets depots and shifts, takes members off, moves
 them between crews, and disbands crews."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
 from geoalchemy2.shape import to_shape
@@ -16,6 +12,7 @@ from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
 from field_api.dispatch import crews
 from field_api.models import Crew, CrewMember
+from field_api.work.calendar import utility_today
 from schemas.crews import CrewListArgs, CrewMemberSchema, CrewMemberUpdateSchema, CrewSchema, CrewUpdateSchema
 
 blp = Blueprint("crews", __name__, url_prefix="/crews", description="Crews, their members and skills")
@@ -99,8 +96,7 @@ class CrewById(MethodView):
         """Change a crew's name, depot, shift, travel mode or stop limit, or disband it; send If-Match."""
         session = db.session()
         crew = _checked(crew_id)
-        today = datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
-        crews.update_crew(session, crew, body, today)
+        crews.update_crew(session, crew, body, utility_today())
         session.commit()
         note(target=f"crew={crew.id}", fields=sorted(body))
         return _view(crew)

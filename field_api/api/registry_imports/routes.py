@@ -12,6 +12,7 @@ from field_api import db
 from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.registry.importer import import_registry
+from field_api.work.calendar import utility_today
 from schemas.registry import ImportFileSchema, ImportFormSchema, ImportReportSchema
 
 blp = Blueprint("registry_imports", __name__, url_prefix="/registry/imports",
@@ -58,7 +59,8 @@ class RegistryImports(MethodView):
             path = os.path.join(tmp, _file_name(upload.filename, suffix))
             upload.save(path)
             session = db.session()
-            report = import_registry(session.connection(), path, skip_invalid=form["skip_invalid"], progress=False)
+            report = import_registry(session.connection(), path, skip_invalid=form["skip_invalid"], progress=False,
+                                     today=utility_today())
         note(target=f"file={report.file_name}", rows=report.rows_read, written=report.written)
         if not report.written:
             session.rollback()
