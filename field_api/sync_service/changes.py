@@ -58,5 +58,7 @@ def change_feed(session: Session, device_id: int, crew_id: int, since: int, limi
         c["status"] = stop.get("status")
         if c["work_item_id"] in mine and c["change"] in ("assigned", "new"):
             c["stop"] = stop
-    return {"since": since, "cursor": cursor, "more": more, "changes": changes,
+    # The crew is the member's now: a phone whose member was moved sees it change, and downloads the
+    # new crew's package (the cursor goes on; the package holds the new crew's earlier work).
+    return {"since": since, "cursor": cursor, "more": more, "crew_id": crew_id, "changes": changes,
             "missing_photos": missing_photos_of(session, device_id)}

@@ -31,6 +31,7 @@ def test_a_moved_member_takes_skills_and_device_to_the_new_crew_and_leaves_the_o
     assert member_id in [m["id"] for m in arrived["members"]] and arrived["skills"] == ["cut", "notifier"]
 
     assert d["cutter"].get("/api/v1/sync/me").get_json()["crew_id"] == notifiers
+    assert d["cutter"].get("/api/v1/sync/changes").get_json()["crew_id"] == notifiers  # polled: download again
     downloaded = d["cutter"].get(f"/api/v1/sync/package?date={DAY}")
     package = json.loads(gzip.decompress(downloaded.data))
     assert package["crew_id"] == notifiers

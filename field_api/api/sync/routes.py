@@ -66,8 +66,9 @@ class Package(MethodView):
 class Changes(MethodView):
     @access(device=True)
     @blp.arguments(ChangesArgs, location="query")
-    @blp.response(200, description="Changes after the cursor `since`, oldest first, the new `cursor`, and the "
-                                   "photos this device still owes (`missing_photos`).")
+    @blp.response(200, description="Changes after the cursor `since`, oldest first, the new `cursor`, the "
+                                   "device's crew now (`crew_id`: if it changed, the member was moved; download "
+                                   "the package again), and the photos this device still owes (`missing_photos`).")
     @blp.alt_response(304, description="Nothing changed since the ETag sent")
     def get(self, args):
         """What changed for this device's crew since a server cursor: cancellations, moves, new work."""
