@@ -54,7 +54,9 @@ class PlanSchema(Schema):
     created_by = fields.String(allow_none=True)
     published_at = fields.DateTime(allow_none=True)
     replan_of_id = Integer(allow_none=True)
-    summary = fields.Dict(metadata={"description": "value covered, km, hours, unassigned with reasons"})
+    summary = fields.Dict(metadata={"description": "value covered, km, hours, unassigned with reasons, and "
+                                                   "warnings to check before publishing (e.g. the state's "
+                                                   "holiday calendar of the year was never entered)"})
     routes = fields.Dict(metadata={"description": "GeoJSON FeatureCollection: one LineString per crew"})
     batches = fields.List(fields.Dict(), metadata={"description": "after publishing: one per crew"})
     version = Integer()

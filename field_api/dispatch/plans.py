@@ -12,7 +12,7 @@ from routing.result import Plan
 
 from field_api.geo import to_element
 from field_api.models import DispatchPlan, PlanRoute, PlanStop
-from field_api.work.calendar import policy_calendar
+from field_api.work.calendar import policy_calendar, state_years
 from field_api.work.policy import get_policy
 
 from .inputs import Day, DispatchError, load_crews, load_stops
@@ -24,7 +24,8 @@ def make_plan(session: Session, service_date: date, work_item_ids: list[int], cr
               any_status: set[int] = frozenset()) -> DispatchPlan:
     """Plan and store a draft; `planner` (request -> routing Plan) lets a re-plan warm-start."""
     day = Day(service_date, ZoneInfo(timezone))
-    calendar = policy_calendar(session, get_policy(session), service_date, timezone)
+    policy = get_policy(session)
+    calendar = policy_calendar(session, policy, service_date, timezone)
     crews, _ = load_crews(session, crew_ids)
     stops, refused = load_stops(session, work_item_ids, day, calendar, any_status)
     if not stops:
@@ -38,11 +39,23 @@ def make_plan(session: Session, service_date: date, work_item_ids: list[int], cr
         raise DispatchError(str(exc)) from None
     row = DispatchPlan(service_date=service_date, status="draft", time_budget_s=time_budget_s,
                        pesos_per_crew_hour=pesos_per_crew_hour, created_by=actor, replan_of_id=
-                       replan_of.id if replan_of else None, summary=summary(result, refused, request))
+                       replan_of.id if replan_of else None,
+                       summary={**summary(result, refused, request),
+                                "warnings": _warnings(session, policy, service_date)})
     session.add(row)
     session.flush()
     store_routes(session, row, result, day)
     return row
+
+
+def _warnings(session: Session, policy, service_date: date) -> list[str]:
+    """What the dispatcher should check before publishing."""
+    if service_date.year in state_years(session, policy.holiday_state):
+        return []
+    # Notices are served on business days only, and the state's days of this year were never entered.
+    return [f"No se ha capturado el calendario de días inhábiles de {policy.holiday_state} para "
+            f"{service_date.year}: el plan sólo descuenta los días inhábiles federales. Publíquelo en "
+            f"/holiday-calendars/{policy.holiday_state}/{service_date.year} y vuelva a planear si cambia algo."]
 
 
 def store_routes(session: Session, row: DispatchPlan, result: Plan, day: Day) -> None:

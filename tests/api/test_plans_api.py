@@ -168,3 +168,14 @@ def test_a_new_draft_carries_the_etag_that_publishing_it_needs(app, tokens, work
     assert replanned.headers["ETag"] == dispatcher.get(f"/api/v1/plans/{draft_id}").headers["ETag"]
     discarded = dispatcher.post(f"/api/v1/plans/{draft_id}/discard", headers={"If-Match": replanned.headers["ETag"]})
     assert discarded.status_code == 200, discarded.get_json()
+
+
+def test_a_plan_warns_while_the_states_holiday_calendar_of_its_year_was_never_entered(app, tokens, work):
+    dispatcher = as_role(app, tokens, "dispatcher")
+    [warning] = draft(dispatcher)["summary"]["warnings"]
+    assert "Sonora para 2026" in warning
+    admin = as_role(app, tokens, "admin")
+    path = "/api/v1/holiday-calendars/Sonora/2026"
+    entered = admin.put(path, json={"days": []}, headers={"If-Match": admin.get(path).headers["ETag"]})
+    assert entered.status_code == 200
+    assert draft(dispatcher)["summary"]["warnings"] == []
