@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sync.business_calendar import BusinessCalendar
 from sync.clock import clock_offset, server_time_of
 from sync.effects import (
-    HOUSEHOLD_LAND_USES, AppendReading, CreateFollowUp, CreateInspection, CreateUrgentReconnection, Effect, MarkNoticeServed,
-    OfficeAlert, PendingRegistration, RecordAsItHappened, SetServiceStatus, SetWorkItemStatus, SyncPolicy,
-    VerifyPayment, WorkItemView,
+    HOUSEHOLD_LAND_USES, AppendReading, CreateFollowUp, CreateInspection, CreateUrgentReconnection, Effect,
+    MarkNoticeServed, OfficeAlert, PendingRegistration, RecordAsItHappened, SetServiceStatus, SetWorkItemStatus,
+    SyncPolicy, VerifyPayment, WorkItemView,
 )
 from sync.notice import RECORDED_OUTCOMES, SERVED_OUTCOMES
 from sync.outcomes import DONE_OUTCOMES
