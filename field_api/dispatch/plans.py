@@ -12,7 +12,8 @@ from routing.result import Plan
 
 from field_api.geo import to_element
 from field_api.models import DispatchPlan, PlanRoute, PlanStop
-from field_api.work.calendar import policy_calendar, state_years
+from field_api.work.calendar import policy_calendar
+from field_api.work.holidays import published_years
 from field_api.work.policy import get_policy
 
 from .inputs import Day, DispatchError, load_crews, load_stops
@@ -50,7 +51,7 @@ def make_plan(session: Session, service_date: date, work_item_ids: list[int], cr
 
 def _warnings(session: Session, policy, service_date: date) -> list[str]:
     """What the dispatcher should check before publishing."""
-    if service_date.year in state_years(session, policy.holiday_state):
+    if service_date.year in published_years(session, policy.holiday_state):
         return []
     # Notices are served on business days only, and the state's days of this year were never entered.
     return [f"No se ha capturado el calendario de días inhábiles de {policy.holiday_state} para "

@@ -21,8 +21,9 @@ from field_api.list_params import in_list, list_param
 from field_api.models import Device, ReviewItem, SyncUpload
 from field_api.models.base import utcnow
 from field_api.work.calendar import (
-    POLICY_STATE_DAYS, POLICY_STATE_YEARS, calendar_span, policy_calendar, state_years,
+    POLICY_STATE_DAYS, POLICY_STATE_YEARS, calendar_span, policy_calendar,
 )
+from field_api.work.holidays import published_years
 from field_api.work.policy import POLICY_ROW, policy_of
 from sync.clock import clock_is_suspect, clock_offset
 from sync.effects import SyncPolicy
@@ -138,7 +139,7 @@ def process_upload(session: Session, device_id: int, crew_id: int | None, sent_a
     if contact:  # items this device gets with its own upload: moved as a download would have
         dispatch_waiting(session, [row[0] for row in opening[6]], who.actor)
     # With no policy row yet, the joins found no state days or years: policy_of made the row, ask again.
-    years = frozenset(row[0] for row in opening[4]) if opening[2] else state_years(session, policy.holiday_state)
+    years = frozenset([row[0] for row in opening[4]] if opening[2] else published_years(session, policy.holiday_state))
     rules = (policy_calendar(session, policy, around, zone,
                              days_of_state=[row[0] for row in opening[3]] if opening[2] else None),
              SyncPolicy(policy.summons_followup_time, policy.summons_window_minutes,

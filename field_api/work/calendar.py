@@ -44,10 +44,6 @@ def state_days(session: Session, state: str, around: date) -> list[date]:
         StateHoliday.state == state, StateHoliday.day.between(span["first"], span["last"]))))
 
 
-def state_years(session: Session, state: str) -> frozenset[int]:
-    return frozenset(session.scalars(select(HolidayCalendar.year).where(HolidayCalendar.state == state)))
-
-
 def policy_calendar(session: Session, policy: CollectionPolicy, around: date, timezone: str, *,
                     days_of_state: Iterable[date] | None = None) -> BusinessCalendar:
     """Federal fiscal holidays, the published days of the policy's `holiday_state` and the policy's
