@@ -38,18 +38,23 @@ def warning_cutoff(policy: CollectionPolicy, as_of: date, tz: tzinfo) -> datetim
     return datetime.combine(day, time(0), tz).astimezone(timezone.utc)
 
 
+def is_followup_of(followup, stage: str):
+    """The condition on the WorkItem alias `followup` that it is the summons follow-up of a notice of
+    `stage` (the follow-up made by sync names its notice in its `created` event)."""
+    source = aliased(WorkItem)
+    return and_(followup.type == "notice", followup.subtype == "summons_followup", exists().where(
+        WorkEvent.work_item_id == followup.id, WorkEvent.kind == "created",
+        source.id == WorkEvent.details["source_work_item_id"].as_integer(), source.subtype == stage))
+
+
 def _served_warnings():
     """(account_id, served_at) of every cut warning served: on its own visit, or at the appointment
-    of the summons left on it (the follow-up made by sync names its notice in its `created` event)."""
+    of the summons left on it."""
     direct = select(WorkItem.account_id, WorkItem.served_at).where(
         WorkItem.type == "notice", WorkItem.subtype == "cut_warning", WorkItem.served_at.isnot(None))
-    followup, source = aliased(WorkItem), aliased(WorkItem)
-    at_appointment = (
-        select(followup.account_id, followup.served_at)
-        .join(WorkEvent, and_(WorkEvent.work_item_id == followup.id, WorkEvent.kind == "created"))
-        .join(source, source.id == WorkEvent.details["source_work_item_id"].as_integer())
-        .where(followup.type == "notice", followup.subtype == "summons_followup", followup.served_at.isnot(None),
-               source.subtype == "cut_warning"))
+    followup = aliased(WorkItem)
+    at_appointment = select(followup.account_id, followup.served_at).where(
+        is_followup_of(followup, "cut_warning"), followup.served_at.isnot(None))
     return union_all(direct, at_appointment).subquery()
 
 

@@ -7,10 +7,10 @@ from sqlalchemy import and_, case, exists, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from field_api.domain.work_items import OPEN_STATUSES
-from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
+from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkItem
 
 from .areas import AreaFilter
-from .cuts import over_threshold
+from .cuts import is_followup_of, over_threshold
 from .generation import Generation, collect, pesos
 from .items import NewItem
 
@@ -32,11 +32,9 @@ def stage_threshold(stage: str, policy: CollectionPolicy):
 def _open_followup(stage: str):
     """An open summons follow-up of a notice of `stage`: the appointment will serve that notice, so
     another notice of the stage would send a notifier twice for one act."""
-    followup, source = aliased(WorkItem), aliased(WorkItem)
-    return exists().where(
-        followup.account_id == Account.id, followup.type == "notice", followup.subtype == "summons_followup",
-        followup.status.in_(OPEN_STATUSES), WorkEvent.work_item_id == followup.id, WorkEvent.kind == "created",
-        source.id == WorkEvent.details["source_work_item_id"].as_integer(), source.subtype == stage)
+    followup = aliased(WorkItem)
+    return exists().where(followup.account_id == Account.id, followup.status.in_(OPEN_STATUSES),
+                          is_followup_of(followup, stage))
 
 
 def _classified(stage: str, policy: CollectionPolicy):
