@@ -68,6 +68,7 @@ class GenerationSchema(Schema):
     candidates = fields.List(fields.Dict(), metadata={"description": "the first `limit` selected, with the rule"})
     created = Integer()
     created_ids = fields.List(Integer())
+    warnings = fields.List(fields.String(), metadata={"description": "what to check before relying on the list"})
 
 
 class WorkItemProperties(Schema):
@@ -211,6 +212,9 @@ class PolicySchema(Schema):
     reminder_min_months = Integer(validate=validate.Range(min=0, max=120))
     demand_min_months = Integer(validate=validate.Range(min=0, max=120))
     notice_due_days = Integer(validate=validate.Range(min=0, max=90))
+    business_day_terms = fields.Boolean(metadata={
+        "description": "count cut_warning_days and notice_due_days in business days (weekends, federal days, "
+                       "the days of holiday_state and extra_holidays excluded) instead of calendar days"})
     business_open = fields.Time()
     business_close = fields.Time()
     holiday_state = StateName(metadata={"description": "the federal entity whose published holiday calendar "

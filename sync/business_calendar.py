@@ -76,6 +76,26 @@ class BusinessCalendar:
                 return candidate
         raise ValueError(f"No business day within {_MAX_SEARCH_DAYS} days after {d}")
 
+    def business_days_after(self, d: date, n: int) -> date:
+        """The n-th business day after `d` (`d` itself for n = 0): a term of n business days
+        given on `d` ends then."""
+        for _ in range(n):
+            d = self.next_business_day(d)
+        return d
+
+    def business_days_back(self, d: date, n: int) -> date:
+        """The n-th business day counting back from `d`, `d` included (n >= 1). Something done
+        before that day has had at least n business days pass by the end of `d`."""
+        if n < 1:
+            raise ValueError(f"Counting back needs at least one business day, not {n}")
+        for step in range(_MAX_SEARCH_DAYS):
+            candidate = d - timedelta(days=step)
+            if self.is_business_day(candidate):
+                n -= 1
+                if n == 0:
+                    return candidate
+        raise ValueError(f"Too few business days within {_MAX_SEARCH_DAYS} days before {d}")
+
     def within_business_hours(self, dt: datetime) -> bool:
         """A business day, between opening and closing time, both included."""
         local = self._local(dt)

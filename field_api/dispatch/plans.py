@@ -12,8 +12,7 @@ from routing.result import Plan
 
 from field_api.geo import to_element
 from field_api.models import DispatchPlan, PlanRoute, PlanStop
-from field_api.work.calendar import policy_calendar
-from field_api.work.holidays import published_years
+from field_api.work.calendar import missing_calendar_warning, policy_calendar
 from field_api.work.policy import get_policy
 
 from .inputs import Day, DispatchError, load_crews, load_stops
@@ -50,13 +49,8 @@ def make_plan(session: Session, service_date: date, work_item_ids: list[int], cr
 
 
 def _warnings(session: Session, policy, service_date: date) -> list[str]:
-    """What the dispatcher should check before publishing."""
-    if service_date.year in published_years(session, policy.holiday_state):
-        return []
-    # Notices are served on business days only, and the state's days of this year were never entered.
-    return [f"No se ha capturado el calendario de días inhábiles de {policy.holiday_state} para "
-            f"{service_date.year}: el plan sólo descuenta los días inhábiles federales. Publíquelo en "
-            f"/holiday-calendars/{policy.holiday_state}/{service_date.year} y vuelva a planear si cambia algo."]
+    """What the dispatcher should check before publishing: notices are served on business days only."""
+    return missing_calendar_warning(session, policy, [service_date.year], "el plan", "vuelva a planear")
 
 
 def store_routes(session: Session, row: DispatchPlan, result: Plan, day: Day) -> None:

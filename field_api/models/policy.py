@@ -29,6 +29,8 @@ class CollectionPolicy(Versioned, Base):
     reminder_min_months: Mapped[int] = mapped_column(Integer, default=1)
     demand_min_months: Mapped[int] = mapped_column(Integer, default=2)
     notice_due_days: Mapped[int] = mapped_column(Integer, default=5)
+    # Whether cut_warning_days and notice_due_days count business days (state laws differ).
+    business_day_terms: Mapped[bool] = mapped_column(Boolean, default=False)
     business_open: Mapped[time] = mapped_column(Time, default=time(7, 30))
     business_close: Mapped[time] = mapped_column(Time, default=time(18, 0))
     holiday_state: Mapped[str] = mapped_column(String(40), default="Sonora")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sync.business_calendar import BusinessCalendar, fiscal_calendar
 
 from field_api.models import CollectionPolicy, HolidayCalendar, StateHoliday
+from field_api.work.holidays import published_years
 from field_api.work.policy import POLICY_ID
 
 # The days of the policy's own state from :first to :last; a join, so that uploads fetch them in
@@ -40,8 +41,12 @@ def calendar_span(around: date) -> dict[str, date]:
 
 def state_days(session: Session, state: str, around: date) -> list[date]:
     span = calendar_span(around)
+    return _state_days_between(session, state, span["first"], span["last"])
+
+
+def _state_days_between(session: Session, state: str, first: date, last: date) -> list[date]:
     return list(session.scalars(select(StateHoliday.day).where(
-        StateHoliday.state == state, StateHoliday.day.between(span["first"], span["last"]))))
+        StateHoliday.state == state, StateHoliday.day.between(first, last))))
 
 
 def policy_calendar(session: Session, policy: CollectionPolicy, around: date, timezone: str, *,
@@ -55,6 +60,29 @@ def policy_calendar(session: Session, policy: CollectionPolicy, around: date, ti
         (around.year, around.year + 1), extra=[*policy.holidays(), *days_of_state], open_time=policy.business_open,
         close_time=policy.business_close, tz=ZoneInfo(timezone),
     )
+
+
+def term_calendar(session: Session, policy: CollectionPolicy, as_of: date) -> BusinessCalendar:
+    """The calendar that counts the policy's terms in business days from `as_of`: a term of up to
+    90 business days reaches back into last year (since a cut warning) or on into the next (a
+    notice's due date)."""
+    years = (as_of.year - 1, as_of.year, as_of.year + 1)
+    days = _state_days_between(session, policy.holiday_state, date(years[0], 1, 1), date(years[-1], 12, 31))
+    return fiscal_calendar(years, extra=[*policy.holidays(), *days], open_time=policy.business_open,
+                           close_time=policy.business_close)
+
+
+def missing_calendar_warning(session: Session, policy: CollectionPolicy, years: Iterable[int], what: str,
+                             redo: str) -> list[str]:
+    """A warning naming the `years` whose calendar of the policy's state was never entered: `what`
+    then discounts the federal days only, and `redo` is how to take the state's days in later."""
+    missing = sorted(set(years) - set(published_years(session, policy.holiday_state)))
+    if not missing:
+        return []
+    listed = ", ".join(str(y) for y in missing)
+    return [f"No se ha capturado el calendario de días inhábiles de {policy.holiday_state} para {listed}: "
+            f"{what} sólo descuenta los días inhábiles federales. Publíquelo en "
+            f"/holiday-calendars/{policy.holiday_state}/{missing[0]} y {redo} si cambia algo."]
 
 
 def utility_zone() -> ZoneInfo:

@@ -14,9 +14,11 @@ from field_api.db import locked
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkEvent, WorkItem
 from field_api.models.base import as_utc
+from sync.business_calendar import BusinessCalendar
 from sync.effects import HOUSEHOLD_LAND_USES
 
 from .areas import AreaFilter
+from .calendar import missing_calendar_warning, term_calendar
 from .generation import Generation, collect, pesos
 from .items import NewItem, change_status
 
@@ -31,10 +33,16 @@ def over_threshold(policy: CollectionPolicy):
     return and_(months, amount) if policy.cut_threshold_rule == "months_and_amount" else or_(months, amount)
 
 
-def warning_cutoff(policy: CollectionPolicy, as_of: date, tz: tzinfo) -> datetime:
+def warning_cutoff(policy: CollectionPolicy, as_of: date, tz: tzinfo,
+                   terms: BusinessCalendar | None = None) -> datetime:
     """A warning served before this instant is at least `cut_warning_days` days old on `as_of`: the
-    utility's midnight, as a warning served at 17:30 in Hermosillo is already tomorrow in UTC."""
-    day = as_of - timedelta(days=policy.cut_warning_days - 1)
+    utility's midnight, as a warning served at 17:30 in Hermosillo is already tomorrow in UTC. The
+    days are business days, counted by `terms`, when the policy says so."""
+    days = policy.cut_warning_days
+    if policy.business_day_terms and days:
+        day = terms.business_days_back(as_of, days)
+    else:
+        day = as_of - timedelta(days=days - 1)
     return datetime.combine(day, time(0), tz).astimezone(timezone.utc)
 
 
@@ -58,7 +66,7 @@ def _served_warnings():
     return union_all(direct, at_appointment).subquery()
 
 
-def _classified(policy: CollectionPolicy, as_of: date, tz: tzinfo):
+def _classified(policy: CollectionPolicy, as_of: date, tz: tzinfo, terms: BusinessCalendar | None):
     served = _served_warnings()
     last_warning = (
         select(served.c.account_id, func.max(served.c.served_at).label("served_at"))
@@ -76,7 +84,7 @@ def _classified(policy: CollectionPolicy, as_of: date, tz: tzinfo):
         (and_(literal(policy.exclude_protected), protected), literal("protected")),
         (and_(literal(policy.exclude_current_agreements), current_agreement), literal("in_agreement")),
         (last_warning.c.served_at.is_(None), literal("no_warning_served")),
-        (last_warning.c.served_at >= warning_cutoff(policy, as_of, tz), literal("warning_too_recent")),
+        (last_warning.c.served_at >= warning_cutoff(policy, as_of, tz, terms), literal("warning_too_recent")),
         else_=literal("selected"),
     ).label("outcome")
     base = (
@@ -96,10 +104,18 @@ def cut_candidates(session: Session, policy: CollectionPolicy, area: AreaFilter,
                    tz: tzinfo) -> Generation:
     """`tz` is the utility's: its days count the time since a warning was served."""
     dialect = session.get_bind().dialect.name
-    rows = area.apply(_classified(policy, as_of, tz), dialect).subquery()
-    return collect(session, "cut", rows, EXCLUSIONS, commit, limit, max_items,
-                   describe=lambda row: _describe(row, policy, tz),
-                   to_item=lambda row: _item(row, policy, tz), actor=actor, reason="lista de corte")
+    terms, warnings = None, []
+    if policy.business_day_terms and policy.cut_warning_days:
+        terms = term_calendar(session, policy, as_of)
+        first = terms.business_days_back(as_of, policy.cut_warning_days)
+        warnings = missing_calendar_warning(session, policy, range(first.year, as_of.year + 1),
+                                            "el plazo del aviso de corte", "vuelva a generar la lista")
+    rows = area.apply(_classified(policy, as_of, tz, terms), dialect).subquery()
+    result = collect(session, "cut", rows, EXCLUSIONS, commit, limit, max_items,
+                     describe=lambda row: _describe(row, policy, tz),
+                     to_item=lambda row: _item(row, policy, tz), actor=actor, reason="lista de corte")
+    result.warnings = warnings
+    return result
 
 
 def _action(row, policy: CollectionPolicy) -> str:
@@ -113,10 +129,14 @@ def _rule_text(row, policy: CollectionPolicy, tz: tzinfo) -> str:
     served = as_utc(row.served_at).astimezone(tz).date().isoformat() if row.served_at else "?"
     text = (f"{row.months_overdue} meses de rezago y adeudo de {pesos(row.amount_owed_cents)} "
             f"(umbral: {threshold}); aviso de corte notificado el {served} "
-            f"(mínimo {policy.cut_warning_days} días); uso {row.land_use}: {_action(row, policy)}")
+            f"(mínimo {policy.cut_warning_days} {_days(policy)}); uso {row.land_use}: {_action(row, policy)}")
     if row.protection_override_reason:
         text += "; tarifa preferencial con autorización de corte"
     return text
+
+
+def _days(policy: CollectionPolicy) -> str:
+    return "días hábiles" if policy.business_day_terms else "días"
 
 
 def _describe(row, policy: CollectionPolicy, tz: tzinfo) -> dict:

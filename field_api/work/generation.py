@@ -17,13 +17,14 @@ class Generation:
     candidates: list[dict] = field(default_factory=list)
     created_ids: list[int] = field(default_factory=list)
     committed: bool = False
+    warnings: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {
             "kind": self.kind, "committed": self.committed, "selected": self.selected,
             "value": self.value_cents / 100, "excluded": self.excluded,
             "candidates": self.candidates, "created": len(self.created_ids),
-            "created_ids": self.created_ids,
+            "created_ids": self.created_ids, "warnings": self.warnings,
         }
 
 

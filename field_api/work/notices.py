@@ -10,6 +10,7 @@ from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import Account, Balance, CollectionPolicy, PaymentAgreement, Premise, WorkItem
 
 from .areas import AreaFilter
+from .calendar import missing_calendar_warning, term_calendar
 from .cuts import is_followup_of, over_threshold
 from .generation import Generation, collect, pesos
 from .items import NewItem
@@ -67,7 +68,11 @@ def notice_campaign(session: Session, policy: CollectionPolicy, area: AreaFilter
                     actor: str, limit: int = 100, max_items: int | None = None, *, stage: str) -> Generation:
     dialect = session.get_bind().dialect.name
     rows = area.apply(_classified(stage, policy), dialect).subquery()
-    due = as_of + timedelta(days=policy.notice_due_days)
+    due, warnings = as_of + timedelta(days=policy.notice_due_days), []
+    if policy.business_day_terms:
+        due = term_calendar(session, policy, as_of).business_days_after(as_of, policy.notice_due_days)
+        warnings = missing_calendar_warning(session, policy, range(as_of.year, due.year + 1),
+                                            "la fecha límite de las notificaciones", "vuelva a generar la campaña")
 
     def describe(row):
         return {"account_id": row.id, "account_number": row.number, "holder_name": row.holder_name,
@@ -83,5 +88,7 @@ def notice_campaign(session: Session, policy: CollectionPolicy, area: AreaFilter
                        reason=f"{STAGE_NAMES[stage]} por adeudo de {pesos(row.amount_owed_cents)}",
                        priority_value=row.amount_owed_cents / 100, due_date=due, rule=_rule(row))
 
-    return collect(session, f"notice.{stage}", rows, EXCLUSIONS, commit, limit, max_items,
-                   describe, to_item, actor, reason=f"campaña: {STAGE_NAMES[stage]}")
+    result = collect(session, f"notice.{stage}", rows, EXCLUSIONS, commit, limit, max_items,
+                     describe, to_item, actor, reason=f"campaña: {STAGE_NAMES[stage]}")
+    result.warnings = warnings
+    return result

@@ -190,3 +190,19 @@ def test_a_warning_served_late_in_the_afternoon_counts_from_its_local_day_not_th
     on_time = dispatcher.post(CUTS, json={"as_of": "2026-11-13"}).get_json()
     assert [c["account_number"] for c in on_time["candidates"]] == ["T1"], on_time["excluded"]
     assert "aviso de corte notificado el 2026-11-10" in on_time["candidates"][0]["rule"]
+
+
+def test_an_admin_switches_the_terms_to_business_days_and_the_cut_list_says_so(app, tokens, dispatcher, street):
+    admin = as_role(app, tokens, "admin")
+    etag = admin.get("/api/v1/policy").headers["ETag"]
+    changed = admin.patch("/api/v1/policy", json={"business_day_terms": True, "cut_warning_days": 7},
+                          headers={"If-Match": etag})
+    assert changed.status_code == 200 and changed.get_json()["business_day_terms"] is True
+    # Warned on Tuesday the 10th: by Friday the 20th, 7 business days (the 16th is a holiday), not 10.
+    body = dispatcher.post(CUTS, json={"as_of": "2026-11-19"}).get_json()
+    assert body["selected"] == 0 and body["excluded"]["warning_too_recent"] == 3
+    body = dispatcher.post(CUTS, json={"as_of": "2026-11-20"}).get_json()
+    assert body["selected"] == 3 and "(mínimo 7 días hábiles)" in body["candidates"][0]["rule"]
+    assert "Sonora para 2026" in body["warnings"][0]
+    assert admin.patch("/api/v1/policy", json={"business_day_terms": "sí"},
+                       headers={"If-Match": changed.headers["ETag"]}).status_code == 422

@@ -8,7 +8,7 @@ from shapely.geometry import box
 from sqlalchemy import select
 
 from field_api.models import Premise, WorkEvent, WorkItem
-from field_api.work import agreements, cuts, inspections, notices, verification
+from field_api.work import agreements, cuts, holidays, inspections, notices, verification
 from field_api.work.areas import AreaFilter
 from field_api.work.policy import get_policy
 from tests.builders import agreement, make_account, make_sector, meter_with_readings, served_warning
@@ -149,6 +149,62 @@ class TestNoticeCampaigns:
         assert item.required_skill == "notifier"
         second = notices.notice_campaign(session, policy, EVERYWHERE, TODAY, True, "t", stage="payment_demand")
         assert second.created_ids == [] and second.excluded["already_open"] == len(first.created_ids)
+
+
+class TestBusinessDayTerms:
+    """Some state laws count the cut warning's term and a notice's term in business days. Around
+    Friday 2026-11-20: the Monday before, the 16th, is a federal holiday."""
+
+    @pytest.fixture
+    def warned(self, session, town):
+        policy = get_policy(session)
+        policy.cut_warning_days = 5
+        east = town["east"]
+        accounts = {f"nov{d}": make_account(session, f"nov{d}", -112.14, 30.735, sector=east, months=4, cents=300000)
+                    for d in (12, 13)}
+        for name, account in accounts.items():
+            served_warning(session, account, date(2026, 11, int(name[3:])))
+        return policy, {name: account.id for name, account in accounts.items()}
+
+    def test_calendar_days_count_the_weekend_and_the_holiday(self, session, warned):
+        policy, a = warned
+        result = cut_list(session, policy, EVERYWHERE, TODAY, commit=False, actor="t")
+        assert {a["nov12"], a["nov13"]} <= ids(result)
+        assert "(mínimo 5 días)" in result.candidates[0]["rule"] and result.warnings == []
+
+    def test_a_warning_served_the_friday_before_is_not_five_business_days_old(self, session, warned):
+        policy, a = warned
+        policy.business_day_terms = True
+        result = cut_list(session, policy, EVERYWHERE, TODAY, commit=False, actor="t")
+        assert a["nov12"] in ids(result) and a["nov13"] not in ids(result)
+        assert result.excluded["warning_too_recent"] == 2  # nov13 and the town's warning of the 19th
+        assert all("(mínimo 5 días hábiles)" in c["rule"] for c in result.candidates)
+
+    def test_the_states_days_count_and_a_year_never_entered_is_warned_about(self, session, warned):
+        policy, a = warned
+        policy.business_day_terms = True
+        [warning] = cut_list(session, policy, EVERYWHERE, TODAY, commit=False, actor="t").warnings
+        assert "Sonora para 2026" in warning and "aviso de corte" in warning
+        holidays.replace_days(session, "Sonora", 2026, [{"day": date(2026, 11, 19), "name": "Día estatal"}], None)
+        result = cut_list(session, policy, EVERYWHERE, TODAY, commit=False, actor="t")
+        assert a["nov12"] not in ids(result) and result.warnings == []
+
+    def test_a_notice_term_in_business_days_ends_after_the_weekend(self, session, warned):
+        policy, _ = warned
+        policy.business_day_terms = True
+        result = notices.notice_campaign(session, policy, EVERYWHERE, TODAY, True, "t", stage="payment_demand")
+        assert session.get(WorkItem, result.created_ids[0]).due_date == date(2026, 11, 27)  # 5 business days
+        assert "la fecha límite de las notificaciones" in result.warnings[0]
+
+    def test_a_term_crossing_the_new_year_skips_new_years_day_and_warns_for_both_years(self, session, warned):
+        policy, _ = warned
+        policy.business_day_terms = True
+        holidays.replace_days(session, "Sonora", 2026, [], None)
+        result = notices.notice_campaign(session, policy, EVERYWHERE, date(2026, 12, 29), True, "t",
+                                         stage="payment_demand")
+        assert session.get(WorkItem, result.created_ids[0]).due_date == date(2027, 1, 6)
+        [warning] = result.warnings
+        assert "para 2027:" in warning
 
 
 class TestInspections:

@@ -79,6 +79,34 @@ def test_state_days_are_added_as_data():
     assert sonora.next_business_day(date(2025, 3, 14)) == date(2025, 3, 19)
 
 
+def test_a_term_of_business_days_skips_the_weekend_and_the_holiday_monday():
+    friday = date(2025, 3, 14)  # the Monday after, March 17, is a holiday
+    assert CALENDAR.business_days_after(friday, 0) == friday
+    assert CALENDAR.business_days_after(friday, 1) == date(2025, 3, 18)
+    assert CALENDAR.business_days_after(friday, 3) == date(2025, 3, 20)
+
+
+def test_counting_business_days_back_includes_the_day_itself_when_it_is_one():
+    thursday = date(2025, 3, 20)
+    assert CALENDAR.business_days_back(thursday, 1) == thursday
+    assert CALENDAR.business_days_back(thursday, 3) == date(2025, 3, 18)
+    assert CALENDAR.business_days_back(thursday, 4) == date(2025, 3, 14)  # over the long weekend
+    assert CALENDAR.business_days_back(date(2025, 3, 16), 1) == date(2025, 3, 14)  # from a Sunday
+
+
+def test_counting_back_by_no_business_days_is_refused():
+    with pytest.raises(ValueError, match="at least one"):
+        CALENDAR.business_days_back(date(2025, 3, 20), 0)
+
+
+def test_business_days_cross_the_new_year_only_with_both_years_known():
+    both = fiscal_calendar([2025, 2026])
+    assert both.business_days_after(date(2025, 12, 31), 1) == date(2026, 1, 2)
+    assert both.business_days_back(date(2026, 1, 2), 2) == date(2025, 12, 31)
+    with pytest.raises(ValueError, match="2025"):
+        fiscal_calendar([2026]).business_days_back(date(2026, 1, 2), 2)
+
+
 def test_a_calendar_refuses_years_whose_holidays_it_does_not_know():
     only_2025 = fiscal_calendar([2025])
     with pytest.raises(ValueError, match="2026"):
