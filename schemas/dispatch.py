@@ -60,3 +60,46 @@ class PlanSchema(Schema):
     routes = fields.Dict(metadata={"description": "GeoJSON FeatureCollection: one LineString per crew"})
     batches = fields.List(fields.Dict(), metadata={"description": "after publishing: one per crew"})
     version = Integer()
+
+
+PROGRESS_STATES = ("done", "failed", "cancelled", "open", "moved", "late")
+
+
+class ProgressCountsSchema(Schema):
+    done = Integer()
+    failed = Integer()
+    cancelled = Integer()
+    open = Integer(metadata={"description": "still to do, its planned departure not yet past"})
+    moved = Integer(metadata={"description": "reassigned to another crew since"})
+    late = Integer(metadata={"description": "still to do after its planned departure"})
+
+
+class ProgressStopSchema(Schema):
+    seq = Integer()
+    work_item_id = Integer()
+    type = fields.String()
+    eta = fields.DateTime()
+    state = fields.String(metadata={"description": " | ".join(PROGRESS_STATES)})
+    visited_at = fields.DateTime(allow_none=True, metadata={
+        "description": "field time (device clock corrected by its offset) of the latest record about the stop"})
+
+
+class ProgressCrewSchema(Schema):
+    crew_id = Integer()
+    crew_name = fields.String()
+    batch_id = Integer(allow_none=True)
+    counts = fields.Nested(ProgressCountsSchema)
+    last_sync_at = fields.DateTime(allow_none=True, metadata={"description": "the crew's devices' latest upload"})
+    last_fix = fields.Dict(allow_none=True, metadata={
+        "description": "where the crew was last seen: the GPS fix of its latest visit (at, work_item_id, "
+                       "accuracy_m, point as GeoJSON)"})
+    stops = fields.List(fields.Nested(ProgressStopSchema))
+
+
+class PlanProgressSchema(Schema):
+    plan_id = Integer()
+    service_date = fields.Date()
+    status = fields.String()
+    as_of = fields.DateTime()
+    totals = fields.Nested(ProgressCountsSchema)
+    crews = fields.List(fields.Nested(ProgressCrewSchema))

@@ -29,12 +29,14 @@ def uid(n: int) -> str:
     return str(uuidlib.UUID(int=n))
 
 
-def publish_batch(session, crew, items, day: date = DAY, status: str = "dispatched") -> Batch:
-    """A published plan with one route for `crew` visiting `items` in order, as the planner leaves it."""
-    plan = DispatchPlan(service_date=day, status="published", time_budget_s=1.0, pesos_per_crew_hour=300.0,
-                        published_at=utcnow(), summary={})
-    session.add(plan)
-    session.flush()
+def publish_batch(session, crew, items, day: date = DAY, status: str = "dispatched", plan=None) -> Batch:
+    """A published plan with one route for `crew` visiting `items` in order, as the planner leaves it;
+    with `plan`, one more route of that plan."""
+    if plan is None:
+        plan = DispatchPlan(service_date=day, status="published", time_budget_s=1.0, pesos_per_crew_hour=300.0,
+                            published_at=utcnow(), summary={})
+        session.add(plan)
+        session.flush()
     start = datetime(day.year, day.month, day.day, 8, 0, tzinfo=HMO)
     points = [(-112.16, 30.71)] + [(-112.16 + 0.001 * i, 30.71 + 0.001 * i) for i in range(1, len(items) + 1)]
     route = PlanRoute(plan_id=plan.id, crew_id=crew.id, geom=to_element(LineString(points)), start_at=start,

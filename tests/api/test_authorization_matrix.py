@@ -79,6 +79,7 @@ EXPECTED = {
     "GET /api/v1/plans": OFFICE,
     "POST /api/v1/plans": {"dispatcher"},
     "GET /api/v1/plans/{plan_id}": OFFICE,
+    "GET /api/v1/plans/{plan_id}/progress": OFFICE,
     "POST /api/v1/plans/{plan_id}/publish": {"dispatcher"},
     "POST /api/v1/plans/{plan_id}/replan": {"dispatcher"},
     "POST /api/v1/plans/{plan_id}/discard": {"dispatcher"},

@@ -10,12 +10,13 @@ from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.auth.rules import OFFICE
 from field_api.dispatch.plans import make_plan
+from field_api.dispatch.progress import plan_progress
 from field_api.dispatch.publish import discard, publish
 from field_api.dispatch.replan import replan
 from field_api.dispatch.views import plan_view, select_work
 from field_api.models import DispatchPlan
 from field_api.models.base import utcnow
-from schemas.dispatch import PlanListArgs, PlanRequestSchema, PlanSchema, ReplanSchema
+from schemas.dispatch import PlanListArgs, PlanProgressSchema, PlanRequestSchema, PlanSchema, ReplanSchema
 
 blp = Blueprint("plans", __name__, url_prefix="/plans", description="Route plans and published batches")
 # Publish, re-plan and discard are POST actions on a plan; like a PATCH they need If-Match, so that
@@ -89,6 +90,17 @@ class PlanById(MethodView):
     def get(self, plan_id):
         """Show a plan with its routes as GeoJSON and its summary."""
         return plan_view(db.session(), _get(plan_id))
+
+
+@blp.route("/<int:plan_id>/progress")
+class PlanProgress(MethodView):
+    @access(*OFFICE)
+    @blp.alt_response(404, response="NOT_FOUND")
+    @blp.alt_response(409, response="CONFLICT")
+    @blp.response(200, PlanProgressSchema)
+    def get(self, plan_id):
+        """Follow a published day: each crew's stops done, failed, late or moved, its last sync and last GPS fix."""
+        return plan_progress(db.session(), _get(plan_id), utcnow())
 
 
 @blp.route("/<int:plan_id>/publish")
