@@ -346,3 +346,28 @@ def test_two_members_moved_between_two_crews_in_opposite_directions_at_once_do_n
         where = {m: session.get(CrewMember, m).crew_id for m in members}
     moved = [k for k, r in enumerate(responses) if r.status_code == 200]
     assert where == {members[k]: crews[1 - k].id if k in moved else crews[k].id for k in range(2)}
+
+
+def test_an_upload_giving_urgent_work_to_a_crew_being_disbanded_waits_and_then_passes_it_over(race_app, maker, day):
+    item = day["items"][0]
+    with maker() as session:  # the order went to another crew, then was paid, while the phone was offline
+        other = make_crew(session, f"Relevo {day['n']}", ["cut"])
+        row = session.get(WorkItem, item.id)
+        row.assigned_crew_id, row.status, row.open_key = other.id, "cancelled", None
+        session.commit()
+    body = upload_body([cut(item.id, 9200 + day["n"], "restricted", reading=(f"MR{day['n']}-0", 150.0))])
+
+    def hold():  # the office disbanding the other crew, between its lock and its commit
+        session = maker()
+        session.execute(select(Crew).where(Crew.id == other.id).with_for_update())
+        return session
+
+    response = while_held(hold, lambda: device_client(race_app, day["token"]).post("/api/v1/sync/uploads",
+                                                                                     json=body),
+                          lambda s: s.execute(update(Crew).where(Crew.id == other.id).values(active=False)))
+
+    assert response.status_code == 200 and response.get_json()["results"][0]["status"] == "accepted"
+    with maker() as session:
+        reconnection = session.scalars(select(WorkItem).where(WorkItem.type == "reconnection",
+                                                              WorkItem.account_id == item.account_id)).one()
+        assert reconnection.assigned_crew_id == day["crew"].id  # seen disbanded: the device's crew does it
