@@ -78,6 +78,8 @@ def test_moving_needs_the_crews_if_match_and_a_real_active_crew_and_to_the_same_
     assert f"Crew {gone.id} (Corte Viejo) is inactive" in inactive.get_json()["message"]
     bad = move(dispatcher, north.id, member.id, "sur")
     assert bad.status_code == 422 and "crew_id" in bad.get_json()["message"]
+    huge = move(dispatcher, north.id, member.id, 2**40)  # no id: refused before any lookup
+    assert huge.status_code == 422 and "crew_id" in huge.get_json()["errors"]["json"]
 
     before = dispatcher.get(f"/api/v1/crews/{north.id}").get_json()
     same = move(dispatcher, north.id, member.id, north.id)
