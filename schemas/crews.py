@@ -6,7 +6,7 @@ from datetime import time
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from . import vocab
-from .common import Integer, check_lon_lat, is_position
+from .common import ID_RANGE, Integer, check_lon_lat, is_position
 
 NAME = validate.Length(min=1, max=80)
 MEMBER_NAME = validate.Length(min=1, max=120)
@@ -57,8 +57,9 @@ class CrewMemberUpdateSchema(Schema):
     skills = fields.List(fields.String(), validate=SKILLS)
     active = fields.Boolean(metadata={"description": "false takes the member off the crew's skills, and "
                                                      "their devices are refused until it is true again"})
-    crew_id = Integer(metadata={"description": "moves the member to this (active) crew, with their skills; "
-                                               "their devices then download and write for that crew only"})
+    crew_id = Integer(validate=ID_RANGE, metadata={
+        "description": "moves the member to this (active) crew, with their skills; their devices then download "
+                       "and write for that crew only"})
 
 
 class CrewSchema(Schema):

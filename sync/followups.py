@@ -21,6 +21,9 @@ from sync.outcomes import DONE_OUTCOMES
 from sync.records import UploadRecord
 
 _CUT_DONE = {"restricted": "restricted", "suspended": "suspended"}
+# The outcomes whose effects may give a crew new work (an urgent reconnection): field_api reads the
+# crews' facts for an upload only when one of its records has one of them.
+CREW_WORK_OUTCOMES = frozenset(_CUT_DONE)
 
 
 def effects_of(record: UploadRecord, work_item: WorkItemView, calendar: BusinessCalendar,

@@ -57,9 +57,10 @@ def publish_batch(session, crew, items, day: date = DAY, status: str = "dispatch
     return batch
 
 
-def enroll_device(session, crew, label: str = "Teléfono 1", revoked: bool = False) -> tuple[Device, str]:
-    """A device of the crew's first member, with its token (enrolled directly, not over HTTP)."""
-    member = session.query(CrewMember).filter_by(crew_id=crew.id).order_by(CrewMember.id).first()
+def enroll_device(session, crew, label: str = "Teléfono 1", revoked: bool = False,
+                  member: CrewMember | None = None) -> tuple[Device, str]:
+    """A device of `member`, by default the crew's first, with its token (enrolled directly, not over HTTP)."""
+    member = member or session.query(CrewMember).filter_by(crew_id=crew.id).order_by(CrewMember.id).first()
     token = new_token(DEVICE_PREFIX)
     device = Device(crew_member_id=member.id, label=label, token_hash=digest(token), enrolled_at=utcnow(),
                     revoked_at=utcnow() if revoked else None)

@@ -60,6 +60,12 @@ def add_member(session: Session, crew: Crew, name: str, skills: list[str]) -> Cr
     return member
 
 
+def lock_crews(session: Session, crew_ids) -> None:
+    """Lock the crews `crew_ids` in id order: two requests that lock the same crews (a publish, two
+    opposite moves of members at once) then wait for each other instead of deadlocking."""
+    session.execute(select(Crew.id).where(Crew.id.in_(sorted(set(crew_ids)))).order_by(Crew.id).with_for_update()).all()
+
+
 def update_member(session: Session, member: CrewMember, values: dict) -> None:
     """Rename, change skills, take off (the member's devices are refused from then on) or back, or
     move to another crew (`crew_id`): from then on the member's devices work for that crew."""

@@ -14,6 +14,7 @@ from field_api.models import Batch, Crew, DispatchPlan, PlanRoute, PlanStop, Wor
 from field_api.models.base import utcnow
 from field_api.work.items import change_status, reassign
 
+from .crews import lock_crews
 from .inputs import crew_skills
 
 
@@ -31,7 +32,7 @@ def publish(session: Session, plan: DispatchPlan, actor: str) -> list[Batch]:
     now = utcnow()
     routes = session.scalars(select(PlanRoute).where(PlanRoute.plan_id == plan.id)).all()
     crews = {route.crew_id for route in routes}
-    session.scalars(select(Crew.id).where(Crew.id.in_(sorted(crews))).order_by(Crew.id).with_for_update()).all()
+    lock_crews(session, crews)
     planned_ids = {stop.work_item_id: route.crew_id for route in routes for stop in route.stops}
     _refuse_if_crews_changed(session, plan, planned_ids)
     _refuse_if_overtaken(session, plan, crews, set(planned_ids))

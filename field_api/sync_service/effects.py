@@ -82,12 +82,21 @@ def apply_effects(ctx: Context, plan: Plan, record: UploadRecord, effects: tuple
                 window_start=utc(e.window_start), window_end=utc(e.window_end),
                 due_date=e.window_start.astimezone(tz).date()))
         elif isinstance(e, fx.CreateUrgentReconnection):
+            crew_id, passed_over = _taker(ctx, "reconnection", e.source_work_item_id)
             plan.new_items.append(_item(
                 "reconnection", "restore", e.account_id, e.premise_id, e.source_work_item_id, uuid, at,
                 reason=f"Reconexión urgente: se cortó la orden {e.source_work_item_id}, ya cancelada",
                 rule="Urgente: corte ejecutado sobre una orden cancelada", window_start=at,
                 window_end=utc(e.deadline), due_date=e.deadline.astimezone(tz).date(),
-                priority_value=URGENT_PRIORITY, assigned_crew_id=ctx.crew_id, urgent=True))
+                priority_value=URGENT_PRIORITY, assigned_crew_id=crew_id, urgent=True))
+            if crew_id is None:
+                skill = work_items.REQUIRED_SKILL["reconnection"]
+                plan.alerts.append(alert(
+                    "urgent_work_unassigned", "urgent",
+                    f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {e.source_work_item_id}: "
+                    f"{'; '.join(why for _, why in passed_over)}. Asígnela a una cuadrilla activa con la "
+                    f"habilidad '{skill}'", e.source_work_item_id, e.account_id, uuid, at,
+                    crews_passed_over=[c for c, _ in passed_over]))
         elif isinstance(e, fx.CreateInspection):
             plan.new_items.append(_item(
                 "inspection", "illegal_connection", e.account_id, e.premise_id, e.source_work_item_id, uuid, at,
@@ -107,6 +116,29 @@ def apply_effects(ctx: Context, plan: Plan, record: UploadRecord, effects: tuple
         elif isinstance(e, fx.OfficeAlert):
             plan.alerts.append(alert(e.kind, e.severity, e.message, e.work_item_id, e.account_id, uuid, at))
         # RecordAsItHappened: the record itself is the fact; the item is not moved.
+
+
+def _taker(ctx: Context, work_type: str, item_id: int) -> tuple[int | None, list[tuple[int, str]]]:
+    """The crew to give the work a record about item `item_id` raises, and the crews passed over, with
+    why. First the crew that holds the item: the record may be a late one, sent by a member since
+    moved to another crew, about their old crew's work, and that crew works the area. Then the
+    device's crew, whose member did the work. Either only if active and with the skill the work
+    needs; if neither, nobody (the office assigns it)."""
+    skill = work_items.REQUIRED_SKILL[work_type]
+    held = ctx.writer.get("work_item", item_id).values["assigned_crew_id"]
+    passed_over = []
+    for crew_id in dict.fromkeys(c for c in (held, ctx.crew_id) if c is not None):
+        crew = ctx.crews.get(crew_id)
+        if crew is not None and crew.active and skill in crew.skills:
+            return crew_id, passed_over
+        if crew is None:  # reassigned to it while this upload read the crews
+            why = f"la cuadrilla {crew_id} cambió durante la sincronización"
+        elif not crew.active:
+            why = f"la cuadrilla {crew_id} ({crew.name}) está dada de baja"
+        else:
+            why = f"la cuadrilla {crew_id} ({crew.name}) no tiene integrantes activos con la habilidad '{skill}'"
+        passed_over.append((crew_id, why))
+    return None, passed_over
 
 
 def _reading(ctx: Context, plan: Plan, e: fx.AppendReading, uuid: str, tz: tzinfo, at: datetime) -> None:

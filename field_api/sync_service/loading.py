@@ -14,8 +14,9 @@ from sqlalchemy import bindparam, func, or_, select, union
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from field_api.list_params import in_list, list_param
-from field_api.models import Account, FieldRecord, Meter, Photo, Premise, ReviewItem, WorkItem
+from field_api.models import Account, Crew, CrewMember, FieldRecord, Meter, Photo, Premise, ReviewItem, WorkItem
 from sync.effects import WorkItemView
+from sync.followups import CREW_WORK_OUTCOMES
 from sync.idempotency import PreviousResult
 from sync.merge import MISSING, Conflict, ConflictKind, RegistryRow, row_key
 from sync.outcomes import CORRECTABLE_FIELDS
@@ -54,6 +55,15 @@ class OpenReview:
     settled: Any = None  # Applied or NoOp once remerged
 
 
+@dataclass(frozen=True)
+class CrewFacts:
+    """What decides whether a crew can be given work: disbanded or not, and its active members' skills."""
+
+    name: str
+    active: bool
+    skills: frozenset[str]
+
+
 @dataclass
 class Context:
     crew_id: int | None
@@ -66,6 +76,9 @@ class Context:
     meters_of: dict[int, set[int]] = field(default_factory=dict)  # meter ids by account, of the crew's items
     reviews: list[OpenReview] = field(default_factory=list)
     arrived: dict[str, datetime] = field(default_factory=dict)  # photos of the manifests already in, by sha256
+    # The device's crew and the crews of the records' items, by id; read only for records that may
+    # give a crew work (`CREW_WORK_OUTCOMES`).
+    crews: dict[int, CrewFacts] = field(default_factory=dict)
 
     def item_view(self, item_id: int) -> WorkItemView | None:
         row = self.writer.get("work_item", item_id)
@@ -148,6 +161,20 @@ def _statement(build, conn, former):
 
 
 @prebuilt
+def _crews(dialect: str):
+    """The device's crew :crew_id and the crews holding the work items :item_ids, a row per active
+    member (with its skills). Locked FOR KEY SHARE, as the foreign key of work given to one of them
+    would be: a crew being disbanded meanwhile either sees that work or is seen disbanded here. Read
+    before the items are locked, in the office's order (crew, then item): an item given to another
+    crew in between names a crew not read here, which is then passed over."""
+    held = select(WorkItem.assigned_crew_id).where(in_list(WorkItem.id, "item_ids", dialect))
+    return (select(Crew.id, Crew.name, Crew.active, CrewMember.skills)
+            .outerjoin(CrewMember, (CrewMember.crew_id == Crew.id) & CrewMember.active.is_(True))
+            .where((Crew.id == bindparam("crew_id")) | Crew.id.in_(held))
+            .order_by(Crew.id).with_for_update(of=Crew, read=True, key_share=True))
+
+
+@prebuilt
 def _arrived(dialect: str):
     """The photos among :shas whose bytes are in, and when they came."""
     return select(Photo.sha256, Photo.received_at).where(in_list(Photo.sha256, "shas", dialect))
@@ -196,8 +223,9 @@ _ReviewRow = namedtuple("_ReviewRow", [c.name for c in _REVIEWS.columns] + ["cli
 
 def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
                  at: datetime, former: tuple = ()) -> Context:
-    """Everything in one round trip where the database allows it, rows locked in one order:
-    work items, premises, accounts, meters, review items. `former`: see `ownership.owned_by`."""
+    """Everything in one round trip where the database allows it, rows locked in one order: crews
+    (only for records that may give one work), work items, premises, accounts, meters, review items.
+    `former`: see `ownership.owned_by`."""
     conn = together.conn
     item_ids = list_param(int(r.work_item_id) for r in records) if crew_id is not None else []
     corrected: dict[str, set[int]] = {"premise": set(), "account": set(), "meter": set()}
@@ -207,6 +235,8 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
                 corrected[c.entity].add(c.entity_id)
     serials = list_param(r.meter_serial.strip() for rec in records for r in rec.readings)
     steps: dict[str, tuple] = {}
+    if item_ids and any(r.outcome in CREW_WORK_OUTCOMES for r in records):
+        steps["crews"] = (_crews(conn), {"crew_id": crew_id, "item_ids": item_ids})
     if uuids := list_param(uuids):
         steps["stored"] = (_stored_records(conn), {"uuids": uuids})
     if item_ids:
@@ -244,11 +274,22 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
         if serial in serials:
             meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, _stored(found.get("stored", [])), {row[0] for row in found.get("items", [])},
-                  land_use, has_meter, meter_ids, meters_of, arrived=dict(found.get("arrived", [])))
+                  land_use, has_meter, meter_ids, meters_of, arrived=dict(found.get("arrived", [])),
+                  crews=_crew_facts(found.get("crews", [])))
     for review in map(_ReviewRow._make, found.get("reviews", [])):
         writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
         ctx.reviews.append(OpenReview(review.id, review.client_uuid, conflict_of(review)))
     return ctx
+
+
+def _crew_facts(rows) -> dict[int, CrewFacts]:
+    """The rows of `_crews` by crew."""
+    skills: dict[int, set[str]] = {}
+    crews = {}
+    for crew_id, name, active, member_skills in rows:  # a row per active member, or one for none
+        skills.setdefault(crew_id, set()).update(member_skills or ())
+        crews[crew_id] = (name, bool(active))
+    return {crew_id: CrewFacts(name, active, frozenset(skills[crew_id])) for crew_id, (name, active) in crews.items()}
 
 
 def _stored(rows) -> dict[str, Stored]:

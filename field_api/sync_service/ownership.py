@@ -10,7 +10,8 @@ are given work for the new crew only. What the old crew had before the move (on 
 given to it) the phone may still hold, done offline and not yet sent: its records are recorded as
 they happened, as for an item moved away. The device's clock cannot tell work done before the move
 from work done after it, so the line is what the server knew: work the old crew got after the move
-was never on the phone, and is not the device's.
+was never on the phone, and is not the device's. New work such a record raises goes to the crew
+that holds the item, the old one, if it can take it (`effects._taker`), not to the member's new crew.
 """
 from __future__ import annotations
 

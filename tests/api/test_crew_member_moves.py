@@ -4,12 +4,16 @@ import gzip
 import json
 from datetime import date
 
+import pytest
+from sqlalchemy import select
+
 from field_api.models import ChangeLog, CrewMember, FieldRecord, WorkItem
+from field_api.work.items import change_status
 from tests.api.conftest import as_role
 from tests.api.crew_support import changing, member_path
-from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
+from tests.api.sync_fixtures import device_client, field_day, server_clock  # noqa: F401
 from tests.builders import make_account, make_crew, make_item, make_sector
-from tests.sync_support import DAY, cut, publish_batch, upload_body
+from tests.sync_support import DAY, cut, enroll_device, publish_batch, upload_body
 
 UPLOADS = "/api/v1/sync/uploads"
 
@@ -74,6 +78,8 @@ def test_moving_needs_the_crews_if_match_and_a_real_active_crew_and_to_the_same_
     assert f"Crew {gone.id} (Corte Viejo) is inactive" in inactive.get_json()["message"]
     bad = move(dispatcher, north.id, member.id, "sur")
     assert bad.status_code == 422 and "crew_id" in bad.get_json()["message"]
+    huge = move(dispatcher, north.id, member.id, 2**40)  # no id: refused before any lookup
+    assert huge.status_code == 422 and "crew_id" in huge.get_json()["errors"]["json"]
 
     before = dispatcher.get(f"/api/v1/crews/{north.id}").get_json()
     same = move(dispatcher, north.id, member.id, north.id)
@@ -137,3 +143,75 @@ def test_a_draft_planned_with_skills_that_left_the_crew_is_refused_at_publish_an
     fresh = plan().get_json()
     assert {r["properties"]["crew_id"] for r in fresh["routes"]["features"]} == {readers.id}
     assert fresh["summary"]["stops_planned"] == 3
+
+
+def paid_while_offline(session, item) -> None:
+    change_status(session, session.get(WorkItem, item.id), "cancelled", "caja", "Pagado: referencia R-1")
+
+
+def cursor_of(device) -> int:
+    return device.get("/api/v1/sync/changes").get_json()["cursor"]
+
+
+def new_work(device, since: int) -> list[int]:
+    """The new work the device's change feed announces since the cursor `since`."""
+    feed = device.get(f"/api/v1/sync/changes?since={since}").get_json()
+    return [c["work_item_id"] for c in feed["changes"] if c["change"] == "new"]
+
+
+@pytest.mark.parametrize("colleague_stays", [True, False], ids=["old_crew_still_cuts", "nobody_left_who_cuts"])
+def test_a_late_cut_of_a_paid_order_sends_the_urgent_reconnection_to_the_old_crew_if_it_still_cuts_else_to_the_new(
+        app, tokens, field_day, session, colleague_stays):
+    d = field_day
+    cutters, notifiers, item = d["cutters"], d["notifiers"], d["cuts"][0]
+    if colleague_stays:  # a second cutter, with a phone of their own, stays in the old crew
+        colleague = CrewMember(crew_id=cutters.id, name="Segunda cortadora", skills=["cut"])
+        session.add(colleague)
+        session.flush()
+        stays = device_client(app, enroll_device(session, cutters, "Teléfono corte 2", member=colleague)[1])
+    paid_while_offline(session, item)
+    session.commit()
+    dispatcher = as_role(app, tokens, "dispatcher")
+    assert move(dispatcher, cutters.id, d["cut_device"].crew_member_id, notifiers.id).status_code == 200
+    since = cursor_of(d["cutter"])
+    since_stays = cursor_of(stays) if colleague_stays else None
+
+    late = d["cutter"].post(UPLOADS, json=upload_body([cut(item.id, 1, "restricted")])).get_json()["results"]
+    assert [r["status"] for r in late] == ["accepted"], late
+    reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+    # The old crew held the order and works the area; with nobody there who cuts, the member who cut
+    # it, in the new crew now, undoes it.
+    assert reconnection.assigned_crew_id == (cutters.id if colleague_stays else notifiers.id)
+    assert new_work(d["cutter"], since) == ([] if colleague_stays else [reconnection.id])
+    if colleague_stays:
+        assert new_work(stays, since_stays) == [reconnection.id]
+
+
+def test_a_late_cut_of_a_paid_order_that_neither_crew_can_reconnect_is_left_to_the_office_with_an_urgent_alert(
+        app, tokens, field_day, session):
+    d = field_day
+    cutters, notifiers, item = d["cutters"], d["notifiers"], d["cuts"][0]
+    member_id = d["cut_device"].crew_member_id
+    paid_while_offline(session, item)
+    session.commit()
+    dispatcher = as_role(app, tokens, "dispatcher")
+    assert move(dispatcher, cutters.id, member_id, notifiers.id).status_code == 200
+    # In the new crew the member only notifies, and the old crew was disbanded (its work handed over).
+    reskilled = changing(dispatcher, member_path(notifiers.id, member_id), notifiers.id, json={"skills": ["notifier"]})
+    assert reskilled.status_code == 200
+    cutters.active = False
+    session.commit()
+    since = cursor_of(d["cutter"])
+
+    late = d["cutter"].post(UPLOADS, json=upload_body([cut(item.id, 1, "restricted")])).get_json()["results"]
+    assert [r["status"] for r in late] == ["accepted"], late
+    reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+    assert (reconnection.assigned_crew_id, reconnection.status) == (None, "pending")
+    assert new_work(d["cutter"], since) == []
+    alerts = {a["kind"]: a for a in dispatcher.get("/api/v1/alerts?severity=urgent").get_json()["alerts"]}
+    assert set(alerts) == {"cut_after_cancellation", "urgent_work_unassigned"}
+    assert alerts["urgent_work_unassigned"]["message"] == (
+        f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {item.id}: la cuadrilla {cutters.id} "
+        f"(Corte 1) está dada de baja; la cuadrilla {notifiers.id} (Notificador 1) no tiene integrantes activos "
+        "con la habilidad 'cut'. Asígnela a una cuadrilla activa con la habilidad 'cut'")
+    assert alerts["urgent_work_unassigned"]["details"] == {"crews_passed_over": [cutters.id, notifiers.id]}

@@ -1,5 +1,6 @@
 """Requests that race each other on PostgreSQL, with real commits: a retry racing its first attempt,
-two office users acting on one row, a revocation or a payment meeting a device's upload.
+two office users acting on one row, a revocation or a payment meeting a device's upload, two
+crew members moved in opposite directions.
 
 The other API tests share one rolled-back connection, so nothing there can wait for anything. These
 run on a database of their own (dropped at the end), where each request has its own transaction.
@@ -17,7 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from field_api import create_app, db, migrate
 from field_api.auth import service
 from field_api.db import make_engine
-from field_api.models import Account, Batch, Device, FieldRecord, Payment, SyncUpload, WorkItem
+from field_api.models import Account, Batch, Crew, CrewMember, Device, FieldRecord, Payment, SyncUpload, WorkItem
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
 from tests.conftest import POSTGIS_URL
 from tests.sync_support import correction, cut, enroll_device, publish_batch, upload_body
@@ -125,6 +126,24 @@ def while_held(hold, call, then):
         session.commit()
     thread.join(30)
     return out["response"]
+
+
+def released_at_once(hold, *calls):
+    """`hold()` locks rows in a transaction; the calls run in threads meanwhile and wait for them, and
+    are all let go at once when it commits. Their responses in call order."""
+    out = [None] * len(calls)
+    threads = [threading.Thread(target=lambda k=k, call=call: out.__setitem__(k, call()))
+               for k, call in enumerate(calls)]
+    with hold() as session:
+        for t in threads:
+            t.start()
+        time.sleep(0.5)  # the calls reach the locks and wait
+        assert all(t.is_alive() for t in threads), "a request did not wait for the lock"
+        session.commit()
+    for t in threads:
+        t.join(30)
+    assert not any(t.is_alive() for t in threads), "a request still waits"
+    return out
 
 
 def test_two_decisions_on_one_review_with_the_same_etag_store_one_and_the_other_gets_412(race_app, maker, day):
@@ -292,3 +311,63 @@ def test_two_plans_for_one_crew_and_day_published_at_once_leave_it_one_active_ba
         planned = session.scalars(select(WorkItem.id).where(WorkItem.id.in_([i.id for i in extra]),
                                                             WorkItem.status == "planned")).all()
         assert len(planned) == 1  # the refused draft's item stays pending
+
+
+@pytest.mark.parametrize("etags", ["any", "read_before"])
+def test_two_members_moved_between_two_crews_in_opposite_directions_at_once_do_not_deadlock(race_app, maker, etags):
+    n = next(_serial)
+    with maker() as session:
+        crews = [make_crew(session, f"Ida {n}", ["cut"]), make_crew(session, f"Vuelta {n}", ["notifier"])]
+        members = [crew.members[0].id for crew in crews]
+        session.commit()
+    dispatcher = office(race_app, "dispatcher")
+    # "*" matches whatever the crew holds; an ETag read before both moves is stale for the second.
+    if_match = {c.id: "*" if etags == "any" else dispatcher.get(f"/api/v1/crews/{c.id}").headers["ETag"]
+                for c in crews}
+
+    def move(k):
+        source, destination = crews[k], crews[1 - k]
+        return lambda: office(race_app, "dispatcher").patch(
+            f"/api/v1/crews/{source.id}/members/{members[k]}", json={"crew_id": destination.id},
+            headers={"If-Match": if_match[source.id]})
+
+    def hold():  # both crews held, so that both moves start locking at the same moment
+        session = maker()
+        session.execute(select(Crew.id).where(Crew.id.in_([c.id for c in crews])).with_for_update())
+        return session
+
+    responses = released_at_once(hold, move(0), move(1))
+
+    codes = sorted(r.status_code for r in responses)
+    # Locked in one order, the second waits for the first: with its crew's ETag from before, the crew
+    # it reads has changed (the first's member arrived), a 412; never a deadlock (409) nor a 500.
+    assert codes == ([200, 200] if etags == "any" else [200, 412]), [r.get_json() for r in responses]
+    with maker() as session:
+        where = {m: session.get(CrewMember, m).crew_id for m in members}
+    moved = [k for k, r in enumerate(responses) if r.status_code == 200]
+    assert where == {members[k]: crews[1 - k].id if k in moved else crews[k].id for k in range(2)}
+
+
+def test_an_upload_giving_urgent_work_to_a_crew_being_disbanded_waits_and_then_passes_it_over(race_app, maker, day):
+    item = day["items"][0]
+    with maker() as session:  # the order went to another crew, then was paid, while the phone was offline
+        other = make_crew(session, f"Relevo {day['n']}", ["cut"])
+        row = session.get(WorkItem, item.id)
+        row.assigned_crew_id, row.status, row.open_key = other.id, "cancelled", None
+        session.commit()
+    body = upload_body([cut(item.id, 9200 + day["n"], "restricted", reading=(f"MR{day['n']}-0", 150.0))])
+
+    def hold():  # the office disbanding the other crew, between its lock and its commit
+        session = maker()
+        session.execute(select(Crew).where(Crew.id == other.id).with_for_update())
+        return session
+
+    response = while_held(hold, lambda: device_client(race_app, day["token"]).post("/api/v1/sync/uploads",
+                                                                                     json=body),
+                          lambda s: s.execute(update(Crew).where(Crew.id == other.id).values(active=False)))
+
+    assert response.status_code == 200 and response.get_json()["results"][0]["status"] == "accepted"
+    with maker() as session:
+        reconnection = session.scalars(select(WorkItem).where(WorkItem.type == "reconnection",
+                                                              WorkItem.account_id == item.account_id)).one()
+        assert reconnection.assigned_crew_id == day["crew"].id  # seen disbanded: the device's crew does it

@@ -7,9 +7,11 @@ from field_api.models import (
     Account, AuditEvent, ChangeLog, FieldReading, FieldRecord, FieldRecordVariant, NoticeAct, OfficeAlert, Premise,
     Reading, WorkItem,
 )
-from field_api.work.items import change_status
+from field_api.work.items import change_status, reassign
 from tests.api.conftest import as_role
+from tests.api.crew_support import changing, member_path
 from tests.api.sync_fixtures import RECEIVED, field_day, server_clock  # noqa: F401
+from tests.builders import make_crew
 from tests.sync_support import (
     HMO, MORNING, SIGNATURE_JPEG, correction, cut, notice, sha, uid, upload_body,
 )
@@ -139,6 +141,39 @@ class TestACutOnAnOrderCancelledWhileOffline:
         assert feed["changes"][0]["reason"] == "Pagado: referencia R-1"
         new = feed["changes"][1]
         assert new["urgent"] is True and new["stop"]["type"] == "reconnection" and new["status"] == "dispatched"
+
+    def test_the_urgent_reconnection_goes_to_the_crew_the_order_was_given_to_meanwhile(self, field_day, session):
+        d = field_day
+        item = d["cuts"][0]
+        other = make_crew(session, "Corte 2", ["cut"])
+        reassign(session, session.get(WorkItem, item.id), other.id, "despacho", "Más cerca")
+        change_status(session, session.get(WorkItem, item.id), "cancelled", "caja", "Pagado: referencia R-1")
+        session.commit()
+        assert statuses(d["cutter"].post(UPLOADS, json=upload_body([cut(item.id, 1, "restricted")]))) == ["accepted"]
+        reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+        assert reconnection.assigned_crew_id == other.id  # it holds the order, and works the area now
+
+    def test_with_nobody_left_in_the_crew_who_cuts_the_reconnection_waits_for_the_office(
+            self, field_day, session, app, tokens):
+        d = field_day
+        item, cutters = d["cuts"][0], d["cutters"]
+        dispatcher = as_role(app, tokens, "dispatcher")
+        [member] = cutters.members
+        reskilled = changing(dispatcher, member_path(cutters.id, member.id), cutters.id, json={"skills": ["reader"]})
+        assert reskilled.status_code == 200 and reskilled.get_json()["skills"] == ["reader"]
+        change_status(session, session.get(WorkItem, item.id), "cancelled", "caja", "Pagado: referencia R-1")
+        session.commit()
+        assert statuses(d["cutter"].post(UPLOADS, json=upload_body([cut(item.id, 1, "restricted")]))) == ["accepted"]
+        reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+        assert (reconnection.assigned_crew_id, reconnection.status) == (None, "pending")
+        alerts = {a["kind"]: a for a in dispatcher.get("/api/v1/alerts?severity=urgent").get_json()["alerts"]}
+        assert set(alerts) == {"cut_after_cancellation", "urgent_work_unassigned"}
+        unassigned = alerts["urgent_work_unassigned"]
+        assert unassigned["message"] == (
+            f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {item.id}: la cuadrilla "
+            f"{cutters.id} (Corte 1) no tiene integrantes activos con la habilidad 'cut'. Asígnela a una "
+            "cuadrilla activa con la habilidad 'cut'")
+        assert (unassigned["work_item_id"], unassigned["details"]) == (item.id, {"crews_passed_over": [cutters.id]})
 
 
 class TestTwoCrewsCorrectingTheSamePremise:

@@ -309,3 +309,55 @@ def test_a_new_item_whose_kind_is_already_open_is_not_made_twice_nor_announced(s
     assert [w.account_id for w in reconnections] == [accounts[0].id, accounts[1].id]  # one new, for the other
     created = session.scalars(select(WorkEvent.work_item_id).where(WorkEvent.kind == "created")).all()
     assert created == [reconnections[1].id]
+
+
+def captured_contexts(monkeypatch) -> list:
+    """The contexts the uploads load, in order."""
+    real, seen = upload_module.load_context, []
+
+    def load(*args):
+        seen.append(real(*args))
+        return seen[-1]
+
+    monkeypatch.setattr(upload_module, "load_context", load)
+    return seen
+
+
+def test_the_crews_are_read_with_the_items_for_records_that_may_give_a_crew_work_and_only_then(
+        session, crew_day, monkeypatch):
+    from field_api.models import CrewMember
+    from field_api.sync_service.loading import CrewFacts
+
+    crew, items = crew_day["crew"], crew_day["items"]
+    other = make_crew(session, "Corte 2", ["cut"])  # given the first order while the phone was offline
+    session.add(CrewMember(crew_id=other.id, name="De baja", skills=["inspector"], active=False))
+    session.get(WorkItem, items[0].id).assigned_crew_id = other.id
+    session.commit()
+    contexts = captured_contexts(monkeypatch)
+    upload(session, crew_day, [cut(items[0].id, 1, "restricted", reading=("M-0", 120.0))])
+    upload(session, crew_day, [cut(items[1].id, 2, "no_access", reading=("M-1", 120.0))])
+    assert contexts[0].crews == {crew.id: CrewFacts("Corte 1", True, frozenset({"cut"})),
+                                 other.id: CrewFacts("Corte 2", True, frozenset({"cut"}))}
+    assert contexts[1].crews == {}
+
+
+def test_an_upload_whose_cut_raises_urgent_work_makes_no_more_round_trips_than_one_whose_cut_does_not(
+        session, crew_day, connection, monkeypatch):
+    if session.get_bind().dialect.name != "postgresql":
+        pytest.skip("round trips are PostgreSQL's; SpatiaLite runs in process")
+    from field_api.sync_service.together import Together
+    from field_api.work.items import change_status
+
+    items, trips = crew_day["items"], []
+    change_status(session, session.get(WorkItem, items[0].id), "cancelled", "caja", "Pagado")
+    session.commit()
+    upload(session, crew_day, [cut(items[2].id, 3, "no_access", reading=("M-2", 120.0))])  # the policy row made
+    real_run = Together.run  # a call is a round trip; the plan's write is one more, for any upload
+    monkeypatch.setattr(Together, "run", lambda self, steps: trips.append(len(steps)) or real_run(self, steps))
+    event.listen(connection, "before_cursor_execute", lambda conn, cursor, statement, *a: trips.append(statement))
+    upload(session, crew_day, [cut(items[1].id, 2, "no_access", reading=("M-1", 120.0))])
+    plain, trips[:] = list(trips), []
+    upload(session, crew_day, [cut(items[0].id, 1, "restricted", reading=("M-0", 120.0))])
+    assert len(trips) == len(plain), (plain, trips)
+    assert session.scalar(select(WorkItem.assigned_crew_id).where(WorkItem.type == "reconnection")) == \
+        crew_day["crew"].id

@@ -8,7 +8,8 @@ from sync.effects import (
     AppendReading, CreateFollowUp, CreateInspection, CreateUrgentReconnection, MarkNoticeServed, OfficeAlert,
     PendingRegistration, RecordAsItHappened, SetServiceStatus, SetWorkItemStatus, SyncPolicy, VerifyPayment,
 )
-from sync.followups import effects_of
+from sync.followups import CREW_WORK_OUTCOMES, effects_of
+from sync.outcomes import OUTCOMES
 from sync.records import InspectionFindings, NewPremise
 from tests.unit.test_sync_support import (
     CALENDAR, HMO, MORNING, POLICY, PROOF, gps, item, notice, photo, reading, record, uid,
@@ -124,6 +125,12 @@ def test_a_cut_executed_on_an_order_cancelled_while_offline_raises_an_urgent_rec
     assert kinds["cut_after_cancellation"].severity == "urgent"
     assert "pagó" in kinds["outcome_on_closed_item"].message
     assert of_type(effects, AppendReading)
+
+
+def test_only_the_outcomes_field_api_reads_the_crews_for_give_a_crew_new_work():
+    raising = {o for t, outcomes in OUTCOMES.items() for o in outcomes for status in ("dispatched", "cancelled")
+               if of_type(run(record(o), item(t, status=status)), CreateUrgentReconnection)}
+    assert raising == CREW_WORK_OUTCOMES
 
 
 def test_a_cut_not_executed_on_a_cancelled_order_needs_no_reconnection():

@@ -129,6 +129,8 @@ class CrewMemberById(MethodView):
     def patch(self, body, crew_id, member_id):
         """Rename, reskill, take off or move a member to another crew; send the crew's If-Match; answers the crew."""
         session = db.session()
+        if "crew_id" in body:  # a move: both crews first, in id order (`lock_crews`), then the If-Match check
+            crews.lock_crews(session, (crew_id, body["crew_id"]))
         crew = _checked(crew_id)
         member = session.get(CrewMember, member_id)
         if member is None or member.crew_id != crew.id:
