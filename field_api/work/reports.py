@@ -94,8 +94,9 @@ def _given(first: date, last: date, start: datetime, end: datetime, crew_id: int
         on_batch = on_batch.where(Batch.crew_id == crew_id)
         handed = handed.where(WorkEvent.crew_id == crew_id)
     rows = union_all(on_batch, handed).subquery("given_rows")
+    # A CTE: the three uses below read it once, where a subquery was planned and run three times.
     return (select(rows.c.crew_id, rows.c.item_id, func.max(rows.c.planned).label("planned"))
-            .group_by(rows.c.crew_id, rows.c.item_id).subquery("given"))
+            .group_by(rows.c.crew_id, rows.c.item_id).cte("given"))
 
 
 def _crew_at(moment):
@@ -111,20 +112,26 @@ def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: in
     """Per crew (and per work type): what it was given in the range and what became of it."""
     start, end = day_span(first, last, tz)
     given = _given(first, last, start, end, crew_id)
-    given_ids = select(given.c.item_id)
+    # The events of the given items are found by a join, not by `IN (SELECT item_id FROM given)`:
+    # PostgreSQL cannot count the distinct items of a union, takes them for 200 and then looks up
+    # the events of each item one by one, seconds over a year. An item given to two crews joins
+    # twice, which leaves the max() below as it was.
     # Who finished an item: the crew of the device whose field record did it (its member's crew when
     # the record came in), else (the office set the status) the crew the item was assigned to then.
     # Final states have no way out: one event.
+    of_given = given.alias("of_given")
     finished = (select(WorkEvent.work_item_id.label("item_id"),
                        func.max(func.coalesce(_crew_at(WorkEvent.at), WorkEvent.crew_id)).label("crew_id"))
+                .join(of_given, of_given.c.item_id == WorkEvent.work_item_id)
                 .outerjoin(Device, Device.id == WorkEvent.details["device_id"].as_integer())
                 .outerjoin(CrewMember, CrewMember.id == Device.crew_member_id)
                 .where(WorkEvent.kind == "status_changed",
-                       WorkEvent.details["status"].as_string().in_(("done", "failed")),
-                       WorkEvent.work_item_id.in_(given_ids))
+                       WorkEvent.details["status"].as_string().in_(("done", "failed")))
                 .group_by(WorkEvent.work_item_id).subquery("finished"))
+    cancelled_given = given.alias("cancelled_given")
     called_off = (select(WorkEvent.work_item_id.label("item_id"), func.max(WorkEvent.crew_id).label("crew_id"))
-                  .where(WorkEvent.kind == "cancelled", WorkEvent.work_item_id.in_(given_ids))
+                  .join(cancelled_given, cancelled_given.c.item_id == WorkEvent.work_item_id)
+                  .where(WorkEvent.kind == "cancelled")
                   .group_by(WorkEvent.work_item_id).subquery("called_off"))
     mine = given.c.crew_id
     # An item finished without an event saying by whom (none in the normal flows) counts for the
