@@ -1,11 +1,13 @@
-"""The office's afternoon reports over a year of data, on PostGIS: GET /reports/crew-work and
+"""The office's afternoon reports over a year of data: GET /reports/crew-work and
 GET /reports/arrears-recovery, timed through the service functions the routes call.
 
-    .venv/bin/python bench/reports.py                      # 50,000 accounts, a year of field work
+    .venv/bin/python bench/reports.py                      # PostGIS, 50,000 accounts, a year of field work
     .venv/bin/python bench/reports.py --quick              # 5,000 accounts, two months: a smoke run
     .venv/bin/python bench/reports.py --explain day        # and EXPLAIN (ANALYZE, BUFFERS) of a day's reports
+    .venv/bin/python bench/reports.py --backend spatialite
 
-Seeds the scratch database `cuadrilla_bench_reports` (dropped and created anew) with the demo town
+Seeds the scratch database `cuadrilla_bench_reports` (dropped and created anew; on SpatiaLite a
+file in a temporary directory) with the demo town
 and a year of its crews' work (see bench/reports_data.py), runs ANALYZE, then times each report for
 the last working day, the last month and the whole year, for all crews (sectors) and for one: one
 untimed run, then the median of up to --runs runs, each cell stopped after CELL_BUDGET_S. Each cell
@@ -17,10 +19,12 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -29,11 +33,12 @@ from sqlalchemy import event, func, select, text
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 
 from bench.databases import analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.reports_data import LAST_DAY, seed  # noqa: E402
-from field_api.models import Batch, Premise  # noqa: E402
+from field_api.models import Batch, FieldRecord, Premise, WorkEvent  # noqa: E402
 from field_api.work import reports  # noqa: E402
 
 TZ = ZoneInfo("America/Hermosillo")
@@ -41,6 +46,9 @@ DB = "cuadrilla_bench_reports"
 CELL_BUDGET_S = 60.0
 # The tables the reports read, whose indexes the bench lists.
 REPORT_TABLES = ("work_event", "work_item", "field_record", "payment", "plan_stop", "batch", "change_log")
+# The report indexes on tables every upload writes: what they cost the sync merge is measured here.
+UPLOAD_INDEXES = {"field_record": "ix_field_record_received_at", "work_event": "ix_work_event_handed_at"}
+WRITE_DAYS, WRITE_ROUNDS, UPLOAD_RECORDS = 5, 7, 40
 
 
 def spans(last_working_day: date, days: int) -> list[tuple[str, date, date]]:
@@ -98,8 +106,54 @@ def explain(engine, call) -> None:
         raw.close()
 
 
+def write_cost(engine, last_day: date) -> dict | None:
+    """What the report indexes on field_record and work_event cost the rows uploads write: the field
+    records and the events the merge wrote (those naming a record) on the last WRITE_DAYS days,
+    inserted again under new UUIDs, one executemany per table per UPLOAD_RECORDS records as the merge
+    writes an upload, in one transaction rolled back; with the indexes, and with them dropped inside
+    the transaction. WRITE_ROUNDS rounds, alternated; medians. PostgreSQL only (its DDL rolls back)."""
+    with engine.connect() as conn:
+        present = set(conn.scalars(text("SELECT indexname FROM pg_indexes WHERE indexname = ANY(:n)"),
+                                   {"n": list(UPLOAD_INDEXES.values())}))
+        if not present:
+            return None
+        start = reports.day_span(date.fromordinal(last_day.toordinal() - WRITE_DAYS + 1), last_day, TZ)[0]
+        records = [dict(r) for r in conn.execute(select(FieldRecord.__table__).where(FieldRecord.received_at >= start)
+                                                 .order_by(FieldRecord.id)).mappings()]
+        events = [dict(r) for r in conn.execute(select(WorkEvent.__table__).where(
+            WorkEvent.at >= start, WorkEvent.details["client_uuid"].as_string().isnot(None)).order_by(WorkEvent.id))
+            .mappings()]
+    for row in records + events:
+        row.pop("id")
+    uploads = max(1, len(records) // UPLOAD_RECORDS)
+    per = -(-len(events) // uploads)
+    times: dict[bool, list[float]] = {True: [], False: []}
+    for k in range(WRITE_ROUNDS * 2):
+        with_indexes = k % 4 in (0, 3)  # ABBA: neither side always goes first
+        for row in records:
+            row["client_uuid"] = str(uuid.uuid4())
+        with engine.connect() as conn:
+            trans = conn.begin()
+            if not with_indexes:
+                for name in sorted(present):
+                    conn.execute(text(f"DROP INDEX {name}"))
+            t0 = time.perf_counter()
+            for u in range(uploads):
+                chunk = records[u * UPLOAD_RECORDS:(u + 1) * UPLOAD_RECORDS if u + 1 < uploads else None]
+                conn.execute(FieldRecord.__table__.insert(), chunk)
+                if events[u * per:(u + 1) * per]:
+                    conn.execute(WorkEvent.__table__.insert(), events[u * per:(u + 1) * per])
+            times[with_indexes].append(time.perf_counter() - t0)
+            trans.rollback()
+    return {"indexes": sorted(present), "records": len(records), "events": len(events), "uploads": uploads,
+            "with_s": statistics.median(times[True]), "without_s": statistics.median(times[False])}
+
+
 def indexes(engine) -> list[str]:
     with engine.connect() as conn:
+        if engine.dialect.name != "postgresql":
+            return sorted(name for t in REPORT_TABLES
+                          for name in conn.scalars(text(f"SELECT name FROM pragma_index_list('{t}')")))
         return conn.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename = ANY(:t) ORDER BY indexname"),
                             {"t": list(REPORT_TABLES)}).all()
 
@@ -110,6 +164,7 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=365, help="calendar days of work, ending on " + str(LAST_DAY))
     parser.add_argument("--runs", type=int, default=5, help="timed runs per cell (their median is printed)")
     parser.add_argument("--quick", action="store_true", help="5,000 accounts, 61 days, 3 runs")
+    parser.add_argument("--backend", default="postgis", choices=("postgis", "spatialite"))
     parser.add_argument("--explain", choices=("day", "month", "year"),
                         help="then print the plans of both reports, for all crews and sectors, over that span")
     args = parser.parse_args()
@@ -117,9 +172,12 @@ def main() -> None:
         args.accounts, args.days, args.runs = 5_000, 61, 3
     if not 1 <= args.days <= 366:
         parser.error("--days: a report covers 1 to 366 days")
-    print(f"Machine: {describe()}")
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = fresh_engine("postgis", Path(tmp), DB)
+    print(f"Machine: {describe()}; backend {args.backend}")
+    with tempfile.TemporaryDirectory(prefix="cuadrilla-bench-") as tmp:
+        run(args, fresh_engine(args.backend, Path(tmp), DB))
+
+
+def run(args, engine) -> None:
     t0 = time.perf_counter()
     counts = seed(engine, args.accounts, args.days)
     analyze(engine)
@@ -149,7 +207,14 @@ def main() -> None:
     for name, scope, span, med, low, n, size, mark in cells:
         print(f"{name:<{width[0]}}  {scope:<{width[1]}}  {span:<{width[2]}}  {med:9.1f} ({low:.1f}, {n} runs)  "
               f"{size}; answer {mark}")
-    if args.explain:
+    cost = write_cost(engine, counts["last_working_day"]) if engine.dialect.name == "postgresql" else None
+    if cost:
+        extra = (cost["with_s"] - cost["without_s"]) / cost["records"] * 1e6
+        print(f"\nInserting {cost['records']:,} field records and the {cost['events']:,} work events the merge wrote "
+              f"with them ({WRITE_DAYS} days), in {cost['uploads']} uploads of {UPLOAD_RECORDS}: "
+              f"{cost['with_s'] * 1000:.0f} ms with {', '.join(cost['indexes'])}, {cost['without_s'] * 1000:.0f} ms "
+              f"without them ({extra:+.1f} us a record; medians of {WRITE_ROUNDS} rounds each, alternated)")
+    if args.explain and engine.dialect.name == "postgresql":
         which = {"day": 0, "month": 1, "year": 2}[args.explain]
         first, last = spans(counts["last_working_day"], args.days)[which][1:]
         for label, call in (("crew-work", lambda s: reports.crew_work(s, first, last, TZ)),

@@ -1,4 +1,4 @@
-"""Data for bench/reports.py: a year of a mid-size utility's field work, on the demo town (PostGIS).
+"""Data for bench/reports.py: a year of a mid-size utility's field work, on the demo town.
 
 On top of `build_demo_town` (sectors, premises, accounts, balances, crews and their members) it
 writes what a year of the office's days leaves behind, with the sizes of DESIGN.md's productivity:
@@ -17,7 +17,8 @@ writes what a year of the office's days leaves behind, with the sizes of DESIGN.
 - the billing feed's payments (most accounts pay each month, those in arrears now and then) with
   their change-log lines, and the change-log lines of done cuts.
 
-Rows are appended in time order, as the service writes them, and loaded with COPY.
+Rows are appended in time order, as the service writes them, and loaded with COPY (Core executemany
+on SpatiaLite).
 """
 from __future__ import annotations
 
@@ -31,10 +32,10 @@ from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from psycopg import sql
-from sqlalchemy import select, text
+from sqlalchemy import JSON, select, text
 
 from field_api.db import advance_id_sequences
-from field_api.models import Account, Balance, Crew, CrewMember, Premise
+from field_api.models import Account, Balance, Base, Crew, CrewMember, Premise
 from field_api.registry.demo import DEMO_AS_OF, build_demo_town
 from field_api.registry.demo_names import CREW_KINDS
 
@@ -148,9 +149,14 @@ class Year:
 
     # --- work items and events -----------------------------------------------------------------
 
-    def new_item(self, type_: str, subtype: str, created_at: datetime, crew: int | None, actor: str) -> int:
-        rng = self.rng
-        if type_ == "verification":
+    def new_item(self, type_: str, subtype: str, created_at: datetime, crew: int | None, actor: str,
+                 source: int | None = None, record: str | None = None) -> int:
+        """An item the generators made, or (`source`) one the sync raised for a record about `source`."""
+        rng, details = self.rng, {"type": type_, "subtype": subtype}
+        if source is not None:
+            account, premise, value = self.items[source][3:6]
+            details.update(urgent=type_ == "reconnection", source_work_item_id=source, client_uuid=record)
+        elif type_ == "verification":
             account, premise, value = None, rng.choice(self.premises), 50.0
         elif type_ == "inspection":
             account = rng.choice(self.accounts)
@@ -162,8 +168,7 @@ class Year:
         i = self.next_id("work_item")
         # id, type, subtype, account, premise, value, status, crew, served_at, created_at, updated_at
         self.items[i] = [i, type_, subtype, account, premise, value, "pending", crew, None, created_at, created_at]
-        self.event(created_at, i, "created", actor, "generación" if crew is None else "sync", crew,
-                   {"type": type_, "subtype": subtype})
+        self.event(created_at, i, "created", actor, "generación" if crew is None else "sync", crew, details)
         return i
 
     def event(self, at: datetime, item: int, kind: str, actor: str, reason: str | None, crew: int | None,
@@ -279,11 +284,10 @@ class Year:
                 self.status(received, item, status, f"device:{m}", f"resultado: {outcome}", client_uuid=record,
                             device_id=m)
                 if outcome == "summons_left" and nxt is not None:  # the follow-up, planned tomorrow
-                    queue[c].insert(0, self.new_item("notice", "summons_followup", received, c, "sync"))
-                    self.items[queue[c][0]][5] = row[5]
+                    queue[c].insert(0, self.new_item("notice", "summons_followup", received, c, "sync", item, record))
             elif status is None and nxt is not None:  # cut after it was called off: urgent reconnection
-                urgent.setdefault(c, []).append((self.new_item("reconnection", "restore", received, c, "sync"),
-                                                 9 * 60 + rng.random() * 120))
+                fix = self.new_item("reconnection", "restore", received, c, "sync", item, record)
+                urgent.setdefault(c, []).append((fix, 9 * 60 + rng.random() * 120))
             if outcome in ("restricted", "suspended"):
                 self.rows["change_log"].append((received, "account", row[3], "service_status", "active", outcome,
                                                 2, "field", record))
@@ -409,8 +413,16 @@ COLUMNS = {
 }
 
 
-def _copy(conn, table: str, rows: list[tuple]) -> None:
+def _load(conn, table: str, rows: list[tuple]) -> None:
+    """COPY on PostgreSQL (PostGIS parses the EWKT itself); Core executemany on SpatiaLite."""
     columns = COLUMNS[table].split()
+    if conn.dialect.name != "postgresql":
+        t = Base.metadata.tables[table]
+        as_json = [isinstance(t.c[c].type, JSON) for c in columns]  # written above as JSON text, for COPY
+        for start in range(0, len(rows), 20_000):
+            conn.execute(t.insert(), [{c: json.loads(v) if j and v is not None else v for c, j, v in
+                                       zip(columns, as_json, row)} for row in rows[start:start + 20_000]])
+        return
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(sql.Identifier(table),
                                                          sql.SQL(", ").join(map(sql.Identifier, columns)))
     with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
@@ -435,7 +447,7 @@ def seed(engine, accounts: int, days: int, seed_: int = 7) -> dict:
                          {"c": crew, "m": member})
         for table in COPY_ORDER:
             if table in rows:
-                _copy(conn, table, rows[table])
+                _load(conn, table, rows[table])
         advance_id_sequences(conn, [t for t in COPY_ORDER if t in rows])
     counts = {t: len(rows[t]) for t in COPY_ORDER if t in rows}
     counts["account"] = len(year.accounts)
