@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    BigInteger, Integer, and_, bindparam, case, cast, func, literal_column, or_, select, union_all,
+)
 from sqlalchemy.orm import Session
 
 from field_api.domain.work_items import OPEN_STATUSES
@@ -19,6 +21,7 @@ from field_api.models import (
     Account, Batch, ChangeLog, Crew, CrewMember, Device, FieldRecord, Payment, PlanStop, Premise, Sector, WorkEvent,
     WorkItem,
 )
+from field_api.models.work import HANDED_KINDS
 
 # Collection work: the notices of the arrears campaign and cut orders. A summons follow-up only
 # finishes a notice already counted, and carries no debt of its own.
@@ -87,8 +90,11 @@ def _given(first: date, last: date, start: datetime, end: datetime, crew_id: int
     on_its_batches = (select(PlanStop.id).join(Batch, Batch.route_id == PlanStop.route_id)
                       .where(PlanStop.work_item_id == WorkEvent.work_item_id, Batch.crew_id == WorkEvent.crew_id)
                       .exists())
+    # The kinds written into the SQL, not bound: so the statement holds the predicate of the partial
+    # index ix_work_event_handed_at, which SQLite (and a generic PostgreSQL plan) needs to use it.
+    kinds = bindparam("handed_kinds", HANDED_KINDS, expanding=True, literal_execute=True)
     handed = (select(WorkEvent.crew_id, WorkEvent.work_item_id, literal_column("0"))
-              .where(WorkEvent.kind.in_(("reassigned", "created")), WorkEvent.crew_id.isnot(None), reached,
+              .where(WorkEvent.kind.in_(kinds), WorkEvent.crew_id.isnot(None), reached,
                      WorkEvent.at >= start, WorkEvent.at < end, ~on_its_batches))
     if crew_id is not None:
         on_batch = on_batch.where(Batch.crew_id == crew_id)
