@@ -118,27 +118,29 @@ def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: in
     """Per crew (and per work type): what it was given in the range and what became of it."""
     start, end = day_span(first, last, tz)
     given = _given(first, last, start, end, crew_id)
-    # The events of the given items are found by a join, not by `IN (SELECT item_id FROM given)`:
-    # PostgreSQL cannot count the distinct items of a union, takes them for 200 and then looks up
-    # the events of each item one by one, seconds over a year. An item given to two crews joins
-    # twice, which leaves the max() below as it was.
+    # Each given item's events, by a LEFT JOIN from the items (a row with no event is NULL, as no row
+    # would be, below): PostgreSQL chooses a hash or an index per item as the range is long or short,
+    # where `IN (SELECT item_id FROM given)` made it take any range's items for 200 and probe each one
+    # (seconds over a year); SQLite keeps the items outside and looks up each one's events, where a
+    # plain join made it scan them all (a year's events for a day's report). An item given to two
+    # crews is grouped once, which leaves the max() as it was.
     # Who finished an item: the crew of the device whose field record did it (its member's crew when
     # the record came in), else (the office set the status) the crew the item was assigned to then.
     # Final states have no way out: one event.
     of_given = given.alias("of_given")
-    finished = (select(WorkEvent.work_item_id.label("item_id"),
-                       func.max(func.coalesce(_crew_at(WorkEvent.at), WorkEvent.crew_id)).label("crew_id"))
-                .join(of_given, of_given.c.item_id == WorkEvent.work_item_id)
+    finished = (select(of_given.c.item_id, func.max(func.coalesce(_crew_at(WorkEvent.at), WorkEvent.crew_id))
+                       .label("crew_id"))
+                .outerjoin(WorkEvent, and_(WorkEvent.work_item_id == of_given.c.item_id,
+                                           WorkEvent.kind == "status_changed",
+                                           WorkEvent.details["status"].as_string().in_(("done", "failed"))))
                 .outerjoin(Device, Device.id == WorkEvent.details["device_id"].as_integer())
                 .outerjoin(CrewMember, CrewMember.id == Device.crew_member_id)
-                .where(WorkEvent.kind == "status_changed",
-                       WorkEvent.details["status"].as_string().in_(("done", "failed")))
-                .group_by(WorkEvent.work_item_id).subquery("finished"))
+                .group_by(of_given.c.item_id).subquery("finished"))
     cancelled_given = given.alias("cancelled_given")
-    called_off = (select(WorkEvent.work_item_id.label("item_id"), func.max(WorkEvent.crew_id).label("crew_id"))
-                  .join(cancelled_given, cancelled_given.c.item_id == WorkEvent.work_item_id)
-                  .where(WorkEvent.kind == "cancelled")
-                  .group_by(WorkEvent.work_item_id).subquery("called_off"))
+    called_off = (select(cancelled_given.c.item_id, func.max(WorkEvent.crew_id).label("crew_id"))
+                  .outerjoin(WorkEvent, and_(WorkEvent.work_item_id == cancelled_given.c.item_id,
+                                             WorkEvent.kind == "cancelled"))
+                  .group_by(cancelled_given.c.item_id).subquery("called_off"))
     mine = given.c.crew_id
     # An item finished without an event saying by whom (none in the normal flows) counts for the
     # crew it is assigned to.
