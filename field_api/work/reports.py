@@ -118,12 +118,10 @@ def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: in
     """Per crew (and per work type): what it was given in the range and what became of it."""
     start, end = day_span(first, last, tz)
     given = _given(first, last, start, end, crew_id)
-    # Each given item's events, by a LEFT JOIN from the items (a row with no event is NULL, as no row
-    # would be, below): PostgreSQL chooses a hash or an index per item as the range is long or short,
-    # where `IN (SELECT item_id FROM given)` made it take any range's items for 200 and probe each one
-    # (seconds over a year); SQLite keeps the items outside and looks up each one's events, where a
-    # plain join made it scan them all (a year's events for a day's report). An item given to two
-    # crews is grouped once, which leaves the max() as it was.
+    # Each given item's events by a LEFT JOIN from the items (no event gives NULL, as no row would):
+    # PostgreSQL hashes a long range and probes a short one, where `IN (SELECT item_id FROM given)`
+    # took any range for 200 items and probed each (seconds over a year); SQLite loops over the items,
+    # where a plain join scanned every event. An item given to two crews is grouped once.
     # Who finished an item: the crew of the device whose field record did it (its member's crew when
     # the record came in), else (the office set the status) the crew the item was assigned to then.
     # Final states have no way out: one event.
