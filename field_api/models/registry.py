@@ -138,7 +138,7 @@ class Payment(Base):
     reference: Mapped[str] = mapped_column(String(64), unique=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("account.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(BigInteger)
-    paid_on: Mapped[date] = mapped_column(Date)
+    paid_on: Mapped[date] = mapped_column(Date, index=True)  # the arrears report's payments in a range
     channel: Mapped[str] = enum_column(vocab.PAYMENT_CHANNELS, "payment_channel", default="cashier")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     agreement_id: Mapped[int | None] = mapped_column(ForeignKey("payment_agreement.id"))

@@ -73,7 +73,8 @@ class FieldRecord(Base):
     # Device clock as reported, the server's receipt, and the estimate derived from the offset.
     captured_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     device_sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Indexed for the crew-work report's records received on a day (server time: appended in order).
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     clock_offset_s: Mapped[float] = mapped_column(Float)
     captured_at_server: Mapped[datetime | None] = mapped_column(UtcDateTime)
     item_status_at_receipt: Mapped[str | None] = mapped_column(String(24))

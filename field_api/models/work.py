@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    JSON, BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text,
+    JSON, BigInteger, CheckConstraint, Date, Float, ForeignKey, Index, Integer, String, Text, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -15,6 +15,10 @@ from .base import Base, UtcDateTime, Versioned, enum_column, utcnow
 
 _SUBTYPES = tuple(sorted({s for subs in work_items.WORK_TYPES.values() for s in subs}))
 EVENT_KINDS = ("created", "status_changed", "cancelled", "reassigned", "served")
+# The events that may hand an item to a crew. The crew-work report selects them with these very
+# words: a partial index serves only a query whose WHERE holds its predicate.
+HANDED_KINDS = ("reassigned", "created")
+_HANDED = text(f"kind IN ({', '.join(repr(k) for k in HANDED_KINDS)}) AND crew_id IS NOT NULL")
 
 
 class WorkItem(Versioned, Base):
@@ -64,7 +68,10 @@ class WorkEvent(Base):
     """What happened to a work item, who did it and why. Its id is the sync change-feed cursor."""
 
     __tablename__ = "work_event"
-    __table_args__ = (Index("ix_work_event_crew_id_id", "crew_id", "id"),)
+    # ix_work_event_handed_at: the crew-work report's items handed to a crew off its batches, by day.
+    # Partial, so that the events an upload writes (status changes, served notices) stay out of it.
+    __table_args__ = (Index("ix_work_event_crew_id_id", "crew_id", "id"),
+                      Index("ix_work_event_handed_at", "at", postgresql_where=_HANDED, sqlite_where=_HANDED))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     work_item_id: Mapped[int] = mapped_column(ForeignKey("work_item.id"), index=True)
