@@ -11,7 +11,7 @@ from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import (
     Batch, Crew, CrewMember, Device, DispatchPlan, FieldRecord, PlanRoute, PlanStop, SyncUpload, WorkItem,
 )
-from field_api.work.reports import _crew_at as crew_at
+from field_api.work.reports import crew_at
 
 from .publish import PlanStateError
 

@@ -105,7 +105,7 @@ def _given(first: date, last: date, start: datetime, end: datetime, crew_id: int
             .group_by(rows.c.crew_id, rows.c.item_id).cte("given"))
 
 
-def _crew_at(moment):
+def crew_at(moment):
     """The crew the member of `Device` (joined to `CrewMember`) was in at `moment`: the one they left
     at their first move after it, else the one they are in now. A move changes no past report."""
     left = (select(cast(ChangeLog.old_value, Integer)).where(
@@ -126,7 +126,7 @@ def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: in
     # the record came in), else (the office set the status) the crew the item was assigned to then.
     # Final states have no way out: one event.
     of_given = given.alias("of_given")
-    finished = (select(of_given.c.item_id, func.max(func.coalesce(_crew_at(WorkEvent.at), WorkEvent.crew_id))
+    finished = (select(of_given.c.item_id, func.max(func.coalesce(crew_at(WorkEvent.at), WorkEvent.crew_id))
                        .label("crew_id"))
                 .outerjoin(WorkEvent, and_(WorkEvent.work_item_id == of_given.c.item_id,
                                            WorkEvent.kind == "status_changed",
@@ -165,7 +165,7 @@ def crew_work(session: Session, first: date, last: date, tz: tzinfo, crew_id: in
         entry.by_type[work_type] = counts
         entry.totals.add(counts)
 
-    sender = _crew_at(FieldRecord.received_at).label("crew_id")
+    sender = crew_at(FieldRecord.received_at).label("crew_id")
     by_sender = (select(sender, FieldRecord.status).join(Device, Device.id == FieldRecord.device_id)
                  .join(CrewMember, CrewMember.id == Device.crew_member_id)
                  .where(FieldRecord.received_at >= start, FieldRecord.received_at < end).subquery("by_sender"))
