@@ -56,10 +56,7 @@ def policy_calendar(session: Session, policy: CollectionPolicy, around: date, ti
     them already (POLICY_STATE_DAYS), spares the query."""
     if days_of_state is None:
         days_of_state = state_days(session, policy.holiday_state, around)
-    return fiscal_calendar(
-        (around.year, around.year + 1), extra=[*policy.holidays(), *days_of_state], open_time=policy.business_open,
-        close_time=policy.business_close, tz=ZoneInfo(timezone),
-    )
+    return _of_policy(policy, (around.year, around.year + 1), days_of_state, ZoneInfo(timezone))
 
 
 def term_calendar(session: Session, policy: CollectionPolicy, as_of: date) -> BusinessCalendar:
@@ -68,8 +65,14 @@ def term_calendar(session: Session, policy: CollectionPolicy, as_of: date) -> Bu
     notice's due date)."""
     years = (as_of.year - 1, as_of.year, as_of.year + 1)
     days = _state_days_between(session, policy.holiday_state, date(years[0], 1, 1), date(years[-1], 12, 31))
-    return fiscal_calendar(years, extra=[*policy.holidays(), *days], open_time=policy.business_open,
-                           close_time=policy.business_close)
+    return _of_policy(policy, years, days)
+
+
+def _of_policy(policy: CollectionPolicy, years: tuple[int, ...], days_of_state: Iterable[date],
+               tz: ZoneInfo | None = None) -> BusinessCalendar:
+    """The federal days of `years`, the state's `days_of_state` and the policy's own, with its hours."""
+    return fiscal_calendar(years, extra=[*policy.holidays(), *days_of_state], open_time=policy.business_open,
+                           close_time=policy.business_close, tz=tz)
 
 
 def missing_calendar_warning(session: Session, policy: CollectionPolicy, years: Iterable[int], what: str,

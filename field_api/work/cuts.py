@@ -66,7 +66,9 @@ def _served_warnings():
     return union_all(direct, at_appointment).subquery()
 
 
-def _classified(policy: CollectionPolicy, as_of: date, tz: tzinfo, terms: BusinessCalendar | None):
+def _classified(policy: CollectionPolicy, cutoff: datetime):
+    """The accounts with the rule that excludes or selects each; a warning served at `cutoff` or later
+    is too recent."""
     served = _served_warnings()
     last_warning = (
         select(served.c.account_id, func.max(served.c.served_at).label("served_at"))
@@ -84,7 +86,7 @@ def _classified(policy: CollectionPolicy, as_of: date, tz: tzinfo, terms: Busine
         (and_(literal(policy.exclude_protected), protected), literal("protected")),
         (and_(literal(policy.exclude_current_agreements), current_agreement), literal("in_agreement")),
         (last_warning.c.served_at.is_(None), literal("no_warning_served")),
-        (last_warning.c.served_at >= warning_cutoff(policy, as_of, tz, terms), literal("warning_too_recent")),
+        (last_warning.c.served_at >= cutoff, literal("warning_too_recent")),
         else_=literal("selected"),
     ).label("outcome")
     base = (
@@ -104,13 +106,12 @@ def cut_candidates(session: Session, policy: CollectionPolicy, area: AreaFilter,
                    tz: tzinfo) -> Generation:
     """`tz` is the utility's: its days count the time since a warning was served."""
     dialect = session.get_bind().dialect.name
-    terms, warnings = None, []
-    if policy.business_day_terms and policy.cut_warning_days:
-        terms = term_calendar(session, policy, as_of)
-        first = terms.business_days_back(as_of, policy.cut_warning_days)
-        warnings = missing_calendar_warning(session, policy, range(first.year, as_of.year + 1),
-                                            "el plazo del aviso de corte", "vuelva a generar la lista")
-    rows = area.apply(_classified(policy, as_of, tz, terms), dialect).subquery()
+    in_business_days = policy.business_day_terms and policy.cut_warning_days
+    cutoff = warning_cutoff(policy, as_of, tz, term_calendar(session, policy, as_of) if in_business_days else None)
+    warnings = missing_calendar_warning(
+        session, policy, range(cutoff.astimezone(tz).year, as_of.year + 1), "el plazo del aviso de corte",
+        "vuelva a generar la lista") if in_business_days else []
+    rows = area.apply(_classified(policy, cutoff), dialect).subquery()
     result = collect(session, "cut", rows, EXCLUSIONS, commit, limit, max_items,
                      describe=lambda row: _describe(row, policy, tz),
                      to_item=lambda row: _item(row, policy, tz), actor=actor, reason="lista de corte")
