@@ -21,7 +21,7 @@ os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bench.databases import analyze, fresh_engine  # noqa: E402
+from bench.databases import add_database_option, analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.make_registry_csv import write_registry_csv  # noqa: E402
 from field_api.geo import intersects, to_geojson  # noqa: E402
@@ -89,6 +89,7 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=5_000)
     parser.add_argument("--large", type=int, default=1_000_000)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    add_database_option(parser, "cuadrilla_bench")
     args = parser.parse_args()
 
     print(f"Machine: {describe()}")
@@ -98,7 +99,7 @@ def main() -> None:
         csv_path = workdir / "registry.csv"
         write_registry_csv(csv_path, rows=args.import_rows, seed=11)
         for backend in args.backends.split(","):
-            engine = fresh_engine(backend, workdir)
+            engine = fresh_engine(backend, workdir, args.database)
             small = build(engine, args.small, reset=False)
             rows.append((backend, f"demo town, {args.small:,} accounts", f"{small:.1f} s"))
             large = build(engine, args.large, reset=True)

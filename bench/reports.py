@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 
-from bench.databases import analyze, fresh_engine  # noqa: E402
+from bench.databases import add_database_option, analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.reports_data import LAST_DAY, seed  # noqa: E402
 from field_api.models import Batch, FieldRecord, Premise, WorkEvent  # noqa: E402
@@ -167,6 +167,7 @@ def main() -> None:
     parser.add_argument("--backend", default="postgis", choices=("postgis", "spatialite"))
     parser.add_argument("--explain", choices=("day", "month", "year"),
                         help="then print the plans of both reports, for all crews and sectors, over that span")
+    add_database_option(parser, DB)
     args = parser.parse_args()
     if args.quick:
         args.accounts, args.days, args.runs = 5_000, 61, 3
@@ -174,7 +175,7 @@ def main() -> None:
         parser.error("--days: a report covers 1 to 366 days")
     print(f"Machine: {describe()}; backend {args.backend}")
     with tempfile.TemporaryDirectory(prefix="cuadrilla-bench-") as tmp:
-        run(args, fresh_engine(args.backend, Path(tmp), DB))
+        run(args, fresh_engine(args.backend, Path(tmp), args.database))
 
 
 def run(args, engine) -> None:

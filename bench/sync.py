@@ -37,7 +37,7 @@ from sqlalchemy.orm import sessionmaker
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.databases import analyze, fresh_engine  # noqa: E402
+from bench.databases import add_database_option, analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.sync_data import DAY, MORNING, records_of, seed, signature_image, token_of  # noqa: E402
 from field_api.models import FieldRecord, Photo, WorkItem  # noqa: E402
@@ -312,12 +312,13 @@ def main() -> None:
                              "the first two merge one upload after another")
     parser.add_argument("--rounds", type=int, default=3,
                         help="next-day merges one after another, each timed against its own plain insert")
+    add_database_option(parser, DB)
     args = parser.parse_args()
     args.merge_workers = args.merge_workers or args.workers
     stops = 40
     print(f"Machine: {describe()}")
     with tempfile.TemporaryDirectory() as tmp:
-        engine = fresh_engine("postgis", Path(tmp), DB)
+        engine = fresh_engine("postgis", Path(tmp), args.database)
     t0 = time.perf_counter()
     merging = args.crews * (1 + args.rounds + (args.merge_workers > 1))
     data = seed(engine, merging + args.devices, stops)

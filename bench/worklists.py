@@ -25,7 +25,7 @@ os.environ.setdefault("SPATIALITE_LIBRARY_PATH", "mod_spatialite")
 from sqlalchemy import func, select, update  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from bench.databases import analyze, fresh_engine  # noqa: E402
+from bench.databases import add_database_option, analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from field_api.models import Account, WorkItem  # noqa: E402
 from field_api.registry.demo import build_demo_town  # noqa: E402
@@ -61,11 +61,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--accounts", type=int, default=1_000_000)
     parser.add_argument("--backend", default="postgis", choices=("postgis", "spatialite"))
+    add_database_option(parser, "cuadrilla_bench_work")
     args = parser.parse_args()
     print(f"Machine: {describe()}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="cuadrilla-bench-") as tmp:
-        engine = fresh_engine(args.backend, Path(tmp), "cuadrilla_bench_work")
+        engine = fresh_engine(args.backend, Path(tmp), args.database)
         seconds, _ = timed(lambda: _build(engine, args.accounts))
         analyze(engine)
         rows.append(("build demo town (setup, not a target)", f"{seconds:.1f} s", f"{args.accounts:,} accounts"))
