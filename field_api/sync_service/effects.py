@@ -120,12 +120,15 @@ def apply_effects(ctx: Context, plan: Plan, record: UploadRecord, effects: tuple
 
 def _taker(ctx: Context, work_type: str, item_id: int) -> tuple[int | None, list[tuple[int, str]]]:
     """The crew to give the work a record about item `item_id` raises, and the crews passed over, with
-    why. First the crew that holds the item: the record may be a late one, sent by a member since
-    moved to another crew, about their old crew's work, and that crew works the area. Then the
-    device's crew, whose member did the work. Either only if active and with the skill the work
-    needs; if neither, nobody (the office assigns it)."""
+    why. First the crew that holds the item, or, if the office left it to none, the crew that held it
+    last (`loading._last_held`): the record may be a late one, sent by a member since moved to another
+    crew, about their old crew's work, and that crew works the area. Then the device's crew, whose
+    member did the work. Either only if active and with the skill the work needs; if neither, nobody
+    (the office assigns it)."""
     skill = work_items.REQUIRED_SKILL[work_type]
     held = ctx.writer.get("work_item", item_id).values["assigned_crew_id"]
+    if held is None:
+        held = ctx.last_held.get(item_id)
     passed_over = []
     for crew_id in dict.fromkeys(c for c in (held, ctx.crew_id) if c is not None):
         crew = ctx.crews.get(crew_id)

@@ -14,7 +14,9 @@ from sqlalchemy import bindparam, func, or_, select, union
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from field_api.list_params import in_list, list_param
-from field_api.models import Account, Crew, CrewMember, FieldRecord, Meter, Photo, Premise, ReviewItem, WorkItem
+from field_api.models import (
+    Account, Crew, CrewMember, FieldRecord, Meter, Photo, Premise, ReviewItem, WorkEvent, WorkItem,
+)
 from sync.effects import WorkItemView
 from sync.followups import CREW_WORK_OUTCOMES
 from sync.idempotency import PreviousResult
@@ -76,9 +78,11 @@ class Context:
     meters_of: dict[int, set[int]] = field(default_factory=dict)  # meter ids by account, of the crew's items
     reviews: list[OpenReview] = field(default_factory=list)
     arrived: dict[str, datetime] = field(default_factory=dict)  # photos of the manifests already in, by sha256
-    # The device's crew and the crews of the records' items, by id; read only for records that may
-    # give a crew work (`CREW_WORK_OUTCOMES`).
+    # The device's crew and the crews that hold the records' items or last held them, by id; and that
+    # last holder by item (`_last_held`). Read only for records that may give a crew work
+    # (`CREW_WORK_OUTCOMES`).
     crews: dict[int, CrewFacts] = field(default_factory=dict)
+    last_held: dict[int, int] = field(default_factory=dict)
 
     def item_view(self, item_id: int) -> WorkItemView | None:
         row = self.writer.get("work_item", item_id)
@@ -160,17 +164,36 @@ def _statement(build, conn, former):
     return build(conn.dialect.name, former) if former else _PREBUILT[build](conn)
 
 
+def _last_held_of(dialect: str):
+    """(item, crew) for the work items among :item_ids that some crew held: the crew that held it
+    last, named by its last event that names one. Every event names the crew the item belonged to
+    then (as `ownership.owned_by` reads them), and every change of crew writes one: publishing a
+    batch or a reassignment (to none, too, naming the crew it leaves) or work created for a crew.
+    Read with the crews, before the items are locked: a crew that got the item in between is not
+    seen here; if the item still names it, it is passed over as changed (`effects._taker`), and if
+    it was taken from it again, the crew before it counts."""
+    last = (select(func.max(WorkEvent.id)).where(in_list(WorkEvent.work_item_id, "item_ids", dialect),
+                                                 WorkEvent.crew_id.isnot(None))
+            .group_by(WorkEvent.work_item_id))
+    return select(WorkEvent.work_item_id, WorkEvent.crew_id).where(WorkEvent.id.in_(last))
+
+
+_last_held = prebuilt(_last_held_of)
+
+
 @prebuilt
 def _crews(dialect: str):
-    """The device's crew :crew_id and the crews holding the work items :item_ids, a row per active
-    member (with its skills). Locked FOR KEY SHARE, as the foreign key of work given to one of them
-    would be: a crew being disbanded meanwhile either sees that work or is seen disbanded here. Read
-    before the items are locked, in the office's order (crew, then item): an item given to another
-    crew in between names a crew not read here, which is then passed over."""
+    """The device's crew :crew_id and the crews holding the work items :item_ids or that held them
+    last (`_last_held`), a row per active member (with its skills). Locked FOR KEY SHARE, as the
+    foreign key of work given to one of them would be: a crew being disbanded meanwhile either sees
+    that work or is seen disbanded here. Read before the items are locked, in the office's order
+    (crew, then item): an item given to another crew in between names a crew not read here, which
+    is then passed over."""
     held = select(WorkItem.assigned_crew_id).where(in_list(WorkItem.id, "item_ids", dialect))
+    last = _last_held_of(dialect).subquery()
     return (select(Crew.id, Crew.name, Crew.active, CrewMember.skills)
             .outerjoin(CrewMember, (CrewMember.crew_id == Crew.id) & CrewMember.active.is_(True))
-            .where((Crew.id == bindparam("crew_id")) | Crew.id.in_(held))
+            .where((Crew.id == bindparam("crew_id")) | Crew.id.in_(held) | Crew.id.in_(select(last.c.crew_id)))
             .order_by(Crew.id).with_for_update(of=Crew, read=True, key_share=True))
 
 
@@ -223,8 +246,9 @@ _ReviewRow = namedtuple("_ReviewRow", [c.name for c in _REVIEWS.columns] + ["cli
 
 def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], records: list[UploadRecord],
                  at: datetime, former: tuple = ()) -> Context:
-    """Everything in one round trip where the database allows it, rows locked in one order: crews
-    (only for records that may give one work), work items, premises, accounts, meters, review items.
+    """Everything in one round trip where the database allows it, rows locked in one order: crews and
+    the items' last holders (only for records that may give one work), work items, premises,
+    accounts, meters, review items.
     `former`: see `ownership.owned_by`."""
     conn = together.conn
     item_ids = list_param(int(r.work_item_id) for r in records) if crew_id is not None else []
@@ -237,6 +261,7 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
     steps: dict[str, tuple] = {}
     if item_ids and any(r.outcome in CREW_WORK_OUTCOMES for r in records):
         steps["crews"] = (_crews(conn), {"crew_id": crew_id, "item_ids": item_ids})
+        steps["last_held"] = (_last_held(conn), {"item_ids": item_ids})
     if uuids := list_param(uuids):
         steps["stored"] = (_stored_records(conn), {"uuids": uuids})
     if item_ids:
@@ -275,7 +300,7 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
             meter_ids[serial] = meter_id
     ctx = Context(crew_id, writer, _stored(found.get("stored", [])), {row[0] for row in found.get("items", [])},
                   land_use, has_meter, meter_ids, meters_of, arrived=dict(found.get("arrived", [])),
-                  crews=_crew_facts(found.get("crews", [])))
+                  crews=_crew_facts(found.get("crews", [])), last_held=dict(found.get("last_held", [])))
     for review in map(_ReviewRow._make, found.get("reviews", [])):
         writer.add("review_item", review.id, review.version, {f: getattr(review, f) for f in REVIEW_FIELDS})
         ctx.reviews.append(OpenReview(review.id, review.client_uuid, conflict_of(review)))

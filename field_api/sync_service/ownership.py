@@ -11,7 +11,8 @@ given to it) the phone may still hold, done offline and not yet sent: its record
 they happened, as for an item moved away. The device's clock cannot tell work done before the move
 from work done after it, so the line is what the server knew: work the old crew got after the move
 was never on the phone, and is not the device's. New work such a record raises goes to the crew
-that holds the item, the old one, if it can take it (`effects._taker`), not to the member's new crew.
+that holds the item, the old one, or, if the office left the item to no crew, to the crew that
+held it last, if it can take it (`effects._taker`), before the member's new crew.
 """
 from __future__ import annotations
 

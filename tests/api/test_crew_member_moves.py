@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from field_api.models import ChangeLog, CrewMember, FieldRecord, WorkItem
-from field_api.work.items import change_status
+from field_api.work.items import change_status, reassign
 from tests.api.conftest import as_role
 from tests.api.crew_support import changing, member_path
 from tests.api.sync_fixtures import device_client, field_day, server_clock  # noqa: F401
@@ -210,6 +210,63 @@ def test_a_late_cut_of_a_paid_order_that_neither_crew_can_reconnect_is_left_to_t
     assert new_work(d["cutter"], since) == []
     alerts = {a["kind"]: a for a in dispatcher.get("/api/v1/alerts?severity=urgent").get_json()["alerts"]}
     assert set(alerts) == {"cut_after_cancellation", "urgent_work_unassigned"}
+    assert alerts["urgent_work_unassigned"]["message"] == (
+        f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {item.id}: la cuadrilla {cutters.id} "
+        f"(Corte 1) está dada de baja; la cuadrilla {notifiers.id} (Notificador 1) no tiene integrantes activos "
+        "con la habilidad 'cut'. Asígnela a una cuadrilla activa con la habilidad 'cut'")
+    assert alerts["urgent_work_unassigned"]["details"] == {"crews_passed_over": [cutters.id, notifiers.id]}
+
+
+def taken_from_every_crew_then_paid_while_offline(session, item) -> None:
+    """The office took the order from its crew, leaving it to none, and then it was paid."""
+    reassign(session, session.get(WorkItem, item.id), None, "despacho", "Sin cuadrilla por ahora")
+    paid_while_offline(session, item)
+
+
+@pytest.mark.parametrize("old_crew", ["still_cuts", "disbanded", "nobody_left_who_cuts"])
+def test_a_late_cut_of_a_paid_order_left_to_no_crew_sends_the_reconnection_to_the_crew_that_last_held_it_if_it_can(
+        app, tokens, field_day, session, old_crew):
+    d = field_day
+    cutters, notifiers, item = d["cutters"], d["notifiers"], d["cuts"][0]
+    if old_crew != "nobody_left_who_cuts":  # a second cutter stays in the old crew
+        session.add(CrewMember(crew_id=cutters.id, name="Segunda cortadora", skills=["cut"]))
+    taken_from_every_crew_then_paid_while_offline(session, item)
+    session.commit()
+    dispatcher = as_role(app, tokens, "dispatcher")
+    assert move(dispatcher, cutters.id, d["cut_device"].crew_member_id, notifiers.id).status_code == 200
+    if old_crew == "disbanded":
+        cutters.active = False
+        session.commit()
+
+    late = d["cutter"].post(UPLOADS, json=upload_body([cut(item.id, 1, "restricted")])).get_json()["results"]
+    assert [r["status"] for r in late] == ["accepted"], late
+    reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+    # Nobody holds the order: the old crew held it last and works the area; if it cannot take the
+    # reconnection, the member who cut, in the new crew now, undoes it.
+    assert reconnection.assigned_crew_id == (cutters.id if old_crew == "still_cuts" else notifiers.id)
+    alerts = dispatcher.get("/api/v1/alerts?severity=urgent").get_json()["alerts"]
+    assert {a["kind"] for a in alerts} == {"cut_after_cancellation"}
+
+
+def test_a_late_cut_of_a_paid_order_left_to_no_crew_that_neither_its_last_crew_nor_the_new_can_take_names_both(
+        app, tokens, field_day, session):
+    d = field_day
+    cutters, notifiers, item = d["cutters"], d["notifiers"], d["cuts"][0]
+    member_id = d["cut_device"].crew_member_id
+    taken_from_every_crew_then_paid_while_offline(session, item)
+    session.commit()
+    dispatcher = as_role(app, tokens, "dispatcher")
+    assert move(dispatcher, cutters.id, member_id, notifiers.id).status_code == 200
+    reskilled = changing(dispatcher, member_path(notifiers.id, member_id), notifiers.id, json={"skills": ["notifier"]})
+    assert reskilled.status_code == 200
+    cutters.active = False
+    session.commit()
+
+    late = d["cutter"].post(UPLOADS, json=upload_body([cut(item.id, 1, "restricted")])).get_json()["results"]
+    assert [r["status"] for r in late] == ["accepted"], late
+    reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+    assert (reconnection.assigned_crew_id, reconnection.status) == (None, "pending")
+    alerts = {a["kind"]: a for a in dispatcher.get("/api/v1/alerts?severity=urgent").get_json()["alerts"]}
     assert alerts["urgent_work_unassigned"]["message"] == (
         f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {item.id}: la cuadrilla {cutters.id} "
         f"(Corte 1) está dada de baja; la cuadrilla {notifiers.id} (Notificador 1) no tiene integrantes activos "

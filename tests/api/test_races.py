@@ -18,7 +18,10 @@ from sqlalchemy.orm import sessionmaker
 from field_api import create_app, db, migrate
 from field_api.auth import service
 from field_api.db import make_engine
-from field_api.models import Account, Batch, Crew, CrewMember, Device, FieldRecord, Payment, SyncUpload, WorkItem
+from field_api.models import (
+    Account, Batch, Crew, CrewMember, Device, FieldRecord, OfficeAlert, Payment, SyncUpload, WorkItem,
+)
+from field_api.work.items import change_status, reassign
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
 from tests.conftest import POSTGIS_URL
 from tests.sync_support import correction, cut, enroll_device, publish_batch, upload_body
@@ -371,3 +374,41 @@ def test_an_upload_giving_urgent_work_to_a_crew_being_disbanded_waits_and_then_p
         reconnection = session.scalars(select(WorkItem).where(WorkItem.type == "reconnection",
                                                               WorkItem.account_id == item.account_id)).one()
         assert reconnection.assigned_crew_id == day["crew"].id  # seen disbanded: the device's crew does it
+
+
+def test_an_upload_meeting_its_order_given_to_a_crew_it_did_not_read_passes_that_crew_over_as_changed(
+        race_app, maker, day):
+    item, crew = day["items"][0], day["crew"]
+    with maker() as session:
+        other = make_crew(session, f"Reemplazo {day['n']}", ["cut"])
+        session.scalars(select(CrewMember).where(CrewMember.crew_id == crew.id)).one().skills = ["reader"]
+        session.commit()
+    body = upload_body([cut(item.id, 9300 + day["n"], "restricted", reading=(f"MR{day['n']}-0", 150.0))])
+
+    def hold():  # the office giving the order to the other crew, then a payment cancelling it
+        session = maker()
+        session.execute(select(WorkItem).where(WorkItem.id == item.id).with_for_update())
+        return session
+
+    def given_and_paid(session):
+        row = session.get(WorkItem, item.id)
+        reassign(session, row, other.id, "despacho", "Más cerca")
+        change_status(session, row, "cancelled", "caja", "Pagado")
+
+    # The upload reads the crews (the order's was the device's), then waits for the order's lock.
+    response = while_held(hold, lambda: device_client(race_app, day["token"]).post("/api/v1/sync/uploads",
+                                                                                     json=body),
+                          given_and_paid)
+
+    assert response.status_code == 200 and response.get_json()["results"][0]["status"] == "accepted"
+    with maker() as session:
+        reconnection = session.scalars(select(WorkItem).where(WorkItem.type == "reconnection",
+                                                              WorkItem.account_id == item.account_id)).one()
+        alert = session.scalars(select(OfficeAlert).where(OfficeAlert.kind == "urgent_work_unassigned",
+                                                          OfficeAlert.work_item_id == item.id)).one()
+    assert reconnection.assigned_crew_id is None
+    assert alert.message == (
+        f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {item.id}: la cuadrilla {other.id} "
+        f"cambió durante la sincronización; la cuadrilla {crew.id} (Carrera {day['n']}) no tiene integrantes "
+        "activos con la habilidad 'cut'. Asígnela a una cuadrilla activa con la habilidad 'cut'")
+    assert alert.details == {"crews_passed_over": [other.id, crew.id]}

@@ -341,14 +341,40 @@ def test_the_crews_are_read_with_the_items_for_records_that_may_give_a_crew_work
     assert contexts[1].crews == {}
 
 
+def test_the_crew_that_last_held_an_order_left_to_none_is_read_with_the_crews_and_only_for_such_records(
+        session, crew_day, monkeypatch):
+    from field_api.sync_service.loading import CrewFacts
+    from field_api.work.items import change_status, reassign
+
+    crew, items = crew_day["crew"], crew_day["items"]
+    other, third = make_crew(session, "Corte 2", ["cut"]), make_crew(session, "Corte 3", ["cut"])
+    for to in (other.id, third.id, None):  # the last crew to hold it is the third, then nobody
+        reassign(session, session.get(WorkItem, items[0].id), to, "despacho", "prueba")
+    reassign(session, session.get(WorkItem, items[1].id), other.id, "despacho", "prueba")  # held now
+    change_status(session, session.get(WorkItem, items[0].id), "cancelled", "caja", "Pagado")
+    session.commit()
+    contexts = captured_contexts(monkeypatch)
+    upload(session, crew_day, [cut(items[0].id, 1, "restricted", reading=("M-0", 120.0)),
+                               cut(items[1].id, 2, "restricted", reading=("M-1", 120.0))])
+    upload(session, crew_day, [cut(items[2].id, 3, "no_access", reading=("M-2", 120.0))])
+    assert contexts[0].last_held == {items[0].id: third.id, items[1].id: other.id}
+    assert set(contexts[0].crews) == {crew.id, other.id, third.id}
+    assert contexts[0].crews[third.id] == CrewFacts("Corte 3", True, frozenset({"cut"}))
+    assert (contexts[1].crews, contexts[1].last_held) == ({}, {})
+    reconnection = session.scalar(select(WorkItem).where(WorkItem.type == "reconnection"))
+    assert reconnection.assigned_crew_id == third.id
+
+
 def test_an_upload_whose_cut_raises_urgent_work_makes_no_more_round_trips_than_one_whose_cut_does_not(
         session, crew_day, connection, monkeypatch):
     if session.get_bind().dialect.name != "postgresql":
         pytest.skip("round trips are PostgreSQL's; SpatiaLite runs in process")
     from field_api.sync_service.together import Together
-    from field_api.work.items import change_status
+    from field_api.work.items import change_status, reassign
 
     items, trips = crew_day["items"], []
+    # Left to no crew before it was paid: the crew that held it last is read too.
+    reassign(session, session.get(WorkItem, items[0].id), None, "despacho", "Sin cuadrilla")
     change_status(session, session.get(WorkItem, items[0].id), "cancelled", "caja", "Pagado")
     session.commit()
     upload(session, crew_day, [cut(items[2].id, 3, "no_access", reading=("M-2", 120.0))])  # the policy row made
