@@ -27,13 +27,14 @@ FAULTS = {
 
 
 def _text_fault(text: str) -> str | None:
-    if "\x00" in text:
-        return "nul"
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return "surrogate"
-    return None
+    """A surrogate before a NUL: a text with both that was judged "nul" was kept as sent, and could
+    not be encoded. ASCII, nearly all text, has no surrogate, and needs no encoding to know it."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            return "surrogate"
+    return "nul" if "\x00" in text else None
 
 
 def _scalar_fault(item) -> str | None:
@@ -49,24 +50,40 @@ def _scalar_fault(item) -> str | None:
 
 def fault_of(value) -> str | None:
     """Why `value` (parsed JSON) cannot be stored, as a key of FAULTS, or None; "nul" only if
-    nothing else is wrong. Walks without recursion, so no nesting overflows Python's stack here."""
-    stack, nul = [(value, 1)], None
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, (dict, list)):
-            if depth > MAX_DEPTH:
-                return "depth"
-            children = item.items() if isinstance(item, dict) else ((None, v) for v in item)
-            for k, v in children:
-                if k is not None:
-                    stack.append((k, depth))
-                stack.append((v, depth + 1))
-            continue
-        fault = _scalar_fault(item)
-        if fault == "nul":
+    nothing else is wrong. It recurses at most MAX_DEPTH + 1 calls deep, so no nesting overflows
+    Python's stack here. Every field record of an upload passes through it, hence the exact-type
+    tests first (what the JSON parser makes) before the general ones."""
+    kind = type(value)
+    if kind is str:
+        return _text_fault(value)
+    if kind is dict or kind is list or isinstance(value, (dict, list)):
+        return _children_fault(value, MAX_DEPTH)
+    return _scalar_fault(value)
+
+
+def _children_fault(container, depth_left: int) -> str | None:
+    if depth_left == 0:
+        return "depth"
+    nul = None
+    pairs = container.items() if isinstance(container, dict) else ((None, v) for v in container)
+    for key, item in pairs:
+        if key is not None and (fault := _scalar_fault(key)) is not None:
+            if fault != "nul":
+                return fault
             nul = fault  # the last resort: a value whose only fault is NUL still encodes as JSON
-        elif fault:
-            return fault
+        kind = type(item)
+        if kind is str:
+            fault = _text_fault(item)
+        elif kind is dict or kind is list or isinstance(item, (dict, list)):
+            fault = _children_fault(item, depth_left - 1)
+        elif kind is not bool:
+            fault = _scalar_fault(item)
+        else:
+            continue
+        if fault is not None:
+            if fault != "nul":
+                return fault
+            nul = fault
     return nul
 
 

@@ -31,6 +31,7 @@ def results(field_day, records, client="cutter"):
     ({"readings": [{"meter_serial": "M-0\x00", "value_m3": 1}]}, "", "text.nul"),  # PostgreSQL cannot store it
     # What no column holds was stored with the refused record, and failed on every retry:
     ({"notes": "nota \ud800"}, "", "text.surrogate"),
+    ({"notes": "\x00\ud800"}, "", "text.surrogate"),  # judged a NUL alone, kept as sent, and a 500
     ({"work_item_id": 2**70}, "", "json.integer"),
     ({"extra": float("nan")}, "", "json.not_finite"),
     ({"extra": json.loads("[" * 300 + "]" * 300)}, "", "json.depth"),
