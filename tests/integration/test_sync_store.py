@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 import field_api.sync_service.upload as upload_module
-from field_api.models import FieldReading, FieldRecord, Premise, Reading, ReviewItem, WorkItem
+from field_api.models import ChangeLog, FieldReading, FieldRecord, Premise, Reading, ReviewItem, WorkItem
 from field_api.sync_service.status import device_status
 from field_api.sync_service.upload import process_upload
 from schemas.sync import UploadSchema
@@ -196,6 +196,30 @@ def test_a_conflict_in_the_first_part_that_the_second_part_settles_is_stored_onc
                                                                            [review.id])
     premise = session.get(Premise, premise_id)
     assert (premise.street, premise.version) == ("Calle 5 de Mayo", 3)
+
+
+def test_reviews_that_a_later_record_settles_are_logged_under_the_records_that_proposed_each_value(session, crew_day):
+    account = crew_day["accounts"][0]
+    walk, inspection = (make_item(session, account, "verification", "walk"),
+                        make_item(session, account, "inspection", "requested"))
+    publish_batch(session, crew_day["crew"], [walk, inspection])
+    session.commit()
+    premise_id = account.premise_id
+    street_next = cut(crew_day["items"][0].id, 1, reading=("M-0", 130.0),
+                      corrections=[correction("premise", premise_id, "street", "Calle Cinco", "Calle 5 de Mayo")])
+    dwellings_next = cut(inspection.id, 2, "no_access", reading=None,
+                         corrections=[correction("premise", premise_id, "dwellings", 2, 3)])
+    both_first = cut(walk.id, 3, "corrections", reading=None,
+                     corrections=[correction("premise", premise_id, "street", "Calle 5", "Calle Cinco"),
+                                  correction("premise", premise_id, "dwellings", 1, 2)])
+    assert [r["status"] for r in upload(session, crew_day, [street_next, dwellings_next])["results"]] == [
+        "conflict", "conflict"]
+    assert upload(session, crew_day, [both_first])["results"][0]["status"] == "accepted"
+    lines = session.execute(select(ChangeLog.version, ChangeLog.field, ChangeLog.new_value, ChangeLog.source_ref)
+                            .where(ChangeLog.entity == "premise", ChangeLog.entity_id == premise_id)
+                            .order_by(ChangeLog.version, ChangeLog.field)).all()
+    assert lines == [(2, "dwellings", "2", uid(3)), (2, "street", "Calle Cinco", uid(3)),
+                     (3, "dwellings", "3", uid(2)), (3, "street", "Calle 5 de Mayo", uid(1))]
 
 
 def test_a_conflict_whose_part_is_followed_only_by_its_resend_keeps_its_review(session, crew_day, monkeypatch,
