@@ -222,6 +222,27 @@ def test_reviews_that_a_later_record_settles_are_logged_under_the_records_that_p
                      (3, "dwellings", "3", uid(2)), (3, "street", "Calle 5 de Mayo", uid(1))]
 
 
+def test_open_reviews_are_re_merged_in_the_order_their_corrections_came_whatever_their_ids(session, crew_day):
+    account = crew_day["accounts"][0]
+    walk = make_item(session, account, "verification", "walk")
+    publish_batch(session, crew_day["crew"], [walk])
+    session.commit()
+    premise_id = account.premise_id
+    ahead = cut(crew_day["items"][0].id, 1, reading=("M-0", 130.0),
+                corrections=[correction("premise", premise_id, "dwellings", 2, 3),
+                             correction("premise", premise_id, "dwellings", 3, 4)])
+    assert upload(session, crew_day, [ahead])["results"][0]["status"] == "conflict"
+    catching_up = cut(walk.id, 2, "corrections", reading=None,
+                      corrections=[correction("premise", premise_id, "dwellings", 1, 2),
+                                   correction("premise", premise_id, "dwellings", 2, 3)])
+    assert upload(session, crew_day, [catching_up])["results"][0]["status"] == "accepted"
+    session.expire_all()
+    reviews = session.execute(select(ReviewItem.correction_index, ReviewItem.status)
+                              .order_by(ReviewItem.correction_index)).all()
+    assert reviews == [(0, "noop"), (1, "applied")]  # 2 -> 3 was done by the time 3 -> 4 applied
+    assert session.get(Premise, premise_id).dwellings == 4
+
+
 def test_a_conflict_whose_part_is_followed_only_by_its_resend_keeps_its_review(session, crew_day, monkeypatch,
                                                                                 caplog):
     monkeypatch.setattr(upload_module, "PARTS_FROM", 2)  # the last part has no new record of its own
