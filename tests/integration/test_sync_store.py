@@ -257,6 +257,17 @@ def test_a_conflict_whose_part_is_followed_only_by_its_resend_keeps_its_review(s
     assert (review.status, count(session, FieldRecord)) == ("open", 1)
 
 
+def test_a_record_rejected_as_sent_is_a_duplicate_when_sent_again_with_its_uuid_in_capitals(session, crew_day):
+    from field_api.models import FieldRecordVariant
+
+    record = {**cut(crew_day["items"][0].id, 1, reading=("M-0", -1.0)),  # no negative reading loads
+              "client_uuid": "cafe0000-0000-4000-8000-00000000beef"}
+    first = upload(session, crew_day, [record])["results"][0]
+    again = upload(session, crew_day, [{**record, "client_uuid": record["client_uuid"].upper()}])["results"][0]
+    assert (first["status"], again["status"], again["original_status"]) == ("rejected", "duplicate", "rejected")
+    assert again["record_id"] == first["record_id"] and count(session, FieldRecordVariant) == 0
+
+
 def test_two_readings_of_one_meter_on_one_day_are_both_kept_as_field_facts(session, crew_day):
     item = crew_day["items"][0]
     upload(session, crew_day, [cut(item.id, 1, reading=("M-0", 120.0))])
