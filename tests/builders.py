@@ -18,10 +18,11 @@ def make_sector(session, code: str, bounds: tuple[float, float, float, float], n
 
 def make_account(session, number: str, lon: float, lat: float, *, sector: Sector | None = None,
                  land_use: str = "domestic", months: int = 0, cents: int = 0, status: str = "active",
-                 protected: bool = False) -> Account:
-    premise = Premise(street="Calle 5", exterior_number=number, geom=to_element(Point(lon, lat)),
-                      land_use=land_use, sector=sector, neighborhood=sector.name if sector else None,
-                      municipality="Caborca")
+                 protected: bool = False, premise: Premise | None = None) -> Account:
+    """An account with a premise of its own, or at `premise` (a building with several accounts)."""
+    premise = premise or Premise(street="Calle 5", exterior_number=number, geom=to_element(Point(lon, lat)),
+                                 land_use=land_use, sector=sector, neighborhood=sector.name if sector else None,
+                                 municipality="Caborca")
     account = Account(number=number, holder_name=f"Titular {number}",
                       tariff_class="domestic" if land_use == "domestic" else "commercial",
                       service_status=status, premise=premise, protected=protected,

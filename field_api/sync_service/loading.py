@@ -233,11 +233,15 @@ _REVIEWS = ReviewItem.__table__
 @prebuilt
 def _open_reviews(dialect: str):
     """The open review items of the rows :premise_ids, :account_ids and :meter_ids, with the UUID of
-    the record that raised each, locked."""
+    the record that raised each, locked, in the order their corrections came (records are numbered
+    as they arrive). Not by their own ids: PostgreSQL numbers one upload's review items in no set
+    order, and a re-merge can end otherwise in another order (2 -> 3 is a no-op at 3, but a
+    conflict once 3 -> 4 went first)."""
     of_rows = or_(*[(_REVIEWS.c.entity == entity) & in_list(_REVIEWS.c.entity_id, f"{entity}_ids", dialect)
                     for entity in ENTITY_COLUMNS])
     return (select(_REVIEWS, FieldRecord.client_uuid).join(FieldRecord, _REVIEWS.c.record_id == FieldRecord.id)
-            .where(_REVIEWS.c.status == "open", of_rows).order_by(_REVIEWS.c.id).with_for_update(of=_REVIEWS))
+            .where(_REVIEWS.c.status == "open", of_rows)
+            .order_by(_REVIEWS.c.record_id, _REVIEWS.c.correction_index).with_for_update(of=_REVIEWS))
 
 
 # A row of `_open_reviews` by name, as `conflict_of` reads it.

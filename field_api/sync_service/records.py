@@ -40,8 +40,12 @@ class Incoming:
     @property
     def fingerprinted(self):
         """What a record that did not load is keyed by: its raw JSON if that can be encoded (NUL
-        can), else its storable copy."""
-        return self.stored_payload if self.unstorable and NUL_PROBLEM not in self.problems else self.raw
+        can), else its storable copy; with its UUID as `uuid` spells it, since a resend may spell it
+        in capitals or braces and is the same record (a loaded record's key leaves the UUID out)."""
+        raw = self.stored_payload if self.unstorable and NUL_PROBLEM not in self.problems else self.raw
+        if self.uuid is not None and isinstance(raw, dict) and raw.get("client_uuid") != self.uuid:
+            raw = {**raw, "client_uuid": self.uuid}
+        return raw
 
 
 def _unstorable_problem(fault: str) -> Problem:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Mapping
 
 from sqlalchemy import Table, and_, bindparam, update
 from sqlalchemy.orm import Session
@@ -54,9 +54,10 @@ class RowWriter:
         except (TypeError, ValueError):
             return None
 
-    def change(self, entity: str, row_id: int, values: dict[str, Any], source: str, ref: str | None,
-               expect_version: int | None = None) -> bool:
-        """Apply one step; False (and nothing changed) if no value differs."""
+    def change(self, entity: str, row_id: int, values: dict[str, Any], source: str,
+               ref: str | Mapping[str, str] | None, expect_version: int | None = None) -> bool:
+        """Apply one step; False (and nothing changed) if no value differs. `ref` names what caused
+        the change, or, as a mapping by field, what caused each field's."""
         row = self.rows[(entity, int(row_id))]
         if expect_version is not None and expect_version != row.version:
             raise StaleRow(f"{entity} {row_id} is at version {row.version}, not {expect_version}")
@@ -68,7 +69,11 @@ class RowWriter:
             row.values[k] = v
             row.changed.add(k)
         if entity in LOGGED:
-            self.log += change_rows(entity, row.id, row.version, diffs, source, ref, self.at)
+            if isinstance(ref, Mapping):
+                for diff in diffs:
+                    self.log += change_rows(entity, row.id, row.version, [diff], source, ref[diff[0]], self.at)
+            else:
+                self.log += change_rows(entity, row.id, row.version, diffs, source, ref, self.at)
         return True
 
     def pending(self) -> list[tuple[Table, tuple[str, ...], list[Row]]]:

@@ -271,11 +271,17 @@ def _merge(ctx: Context, rec, result, uuid: str) -> None:
     if not chosen:
         return
     remerged = remerge([r.conflict for r in chosen], ctx.snapshot())
+    # One step per row, but each field logged under the record whose correction left its value:
+    # the reviews settled together may come from several records.
+    proposed = {}  # (row, field, value applied) -> the record that proposed it
+    for review, outcome in zip(chosen, remerged.outcomes):
+        if isinstance(outcome, Applied):
+            c = outcome.correction
+            proposed[(row_key(c.entity, c.entity_id), c.field, outcome.new)] = review.client_uuid
     for u in remerged.row_updates:
-        source = next(r.client_uuid for r in chosen if row_key(r.conflict.correction.entity,
-                                                               r.conflict.correction.entity_id)
-                      == row_key(u.entity, u.entity_id))
-        w.change(u.entity, u.entity_id, dict(u.values), "field", source, expect_version=u.base_version)
+        key = row_key(u.entity, u.entity_id)
+        refs = {f: proposed[(key, f, v)] for f, v in u.values.items()}
+        w.change(u.entity, u.entity_id, dict(u.values), "field", refs, expect_version=u.base_version)
     for review, outcome in zip(chosen, remerged.outcomes):
         if isinstance(outcome, Conflict):
             review.conflict = outcome

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 import field_api.sync_service.upload as upload_module
-from field_api.models import FieldReading, FieldRecord, Premise, Reading, ReviewItem, WorkItem
+from field_api.models import ChangeLog, FieldReading, FieldRecord, Premise, Reading, ReviewItem, WorkItem
 from field_api.sync_service.status import device_status
 from field_api.sync_service.upload import process_upload
 from schemas.sync import UploadSchema
@@ -198,6 +198,51 @@ def test_a_conflict_in_the_first_part_that_the_second_part_settles_is_stored_onc
     assert (premise.street, premise.version) == ("Calle 5 de Mayo", 3)
 
 
+def test_reviews_that_a_later_record_settles_are_logged_under_the_records_that_proposed_each_value(session, crew_day):
+    account = crew_day["accounts"][0]
+    walk, inspection = (make_item(session, account, "verification", "walk"),
+                        make_item(session, account, "inspection", "requested"))
+    publish_batch(session, crew_day["crew"], [walk, inspection])
+    session.commit()
+    premise_id = account.premise_id
+    street_next = cut(crew_day["items"][0].id, 1, reading=("M-0", 130.0),
+                      corrections=[correction("premise", premise_id, "street", "Calle Cinco", "Calle 5 de Mayo")])
+    dwellings_next = cut(inspection.id, 2, "no_access", reading=None,
+                         corrections=[correction("premise", premise_id, "dwellings", 2, 3)])
+    both_first = cut(walk.id, 3, "corrections", reading=None,
+                     corrections=[correction("premise", premise_id, "street", "Calle 5", "Calle Cinco"),
+                                  correction("premise", premise_id, "dwellings", 1, 2)])
+    assert [r["status"] for r in upload(session, crew_day, [street_next, dwellings_next])["results"]] == [
+        "conflict", "conflict"]
+    assert upload(session, crew_day, [both_first])["results"][0]["status"] == "accepted"
+    lines = session.execute(select(ChangeLog.version, ChangeLog.field, ChangeLog.new_value, ChangeLog.source_ref)
+                            .where(ChangeLog.entity == "premise", ChangeLog.entity_id == premise_id)
+                            .order_by(ChangeLog.version, ChangeLog.field)).all()
+    assert lines == [(2, "dwellings", "2", uid(3)), (2, "street", "Calle Cinco", uid(3)),
+                     (3, "dwellings", "3", uid(2)), (3, "street", "Calle 5 de Mayo", uid(1))]
+
+
+def test_open_reviews_are_re_merged_in_the_order_their_corrections_came_whatever_their_ids(session, crew_day):
+    account = crew_day["accounts"][0]
+    walk = make_item(session, account, "verification", "walk")
+    publish_batch(session, crew_day["crew"], [walk])
+    session.commit()
+    premise_id = account.premise_id
+    ahead = cut(crew_day["items"][0].id, 1, reading=("M-0", 130.0),
+                corrections=[correction("premise", premise_id, "dwellings", 2, 3),
+                             correction("premise", premise_id, "dwellings", 3, 4)])
+    assert upload(session, crew_day, [ahead])["results"][0]["status"] == "conflict"
+    catching_up = cut(walk.id, 2, "corrections", reading=None,
+                      corrections=[correction("premise", premise_id, "dwellings", 1, 2),
+                                   correction("premise", premise_id, "dwellings", 2, 3)])
+    assert upload(session, crew_day, [catching_up])["results"][0]["status"] == "accepted"
+    session.expire_all()
+    reviews = session.execute(select(ReviewItem.correction_index, ReviewItem.status)
+                              .order_by(ReviewItem.correction_index)).all()
+    assert reviews == [(0, "noop"), (1, "applied")]  # 2 -> 3 was done by the time 3 -> 4 applied
+    assert session.get(Premise, premise_id).dwellings == 4
+
+
 def test_a_conflict_whose_part_is_followed_only_by_its_resend_keeps_its_review(session, crew_day, monkeypatch,
                                                                                 caplog):
     monkeypatch.setattr(upload_module, "PARTS_FROM", 2)  # the last part has no new record of its own
@@ -210,6 +255,17 @@ def test_a_conflict_whose_part_is_followed_only_by_its_resend_keeps_its_review(s
     assert [(r["status"], r["record_id"], r["review_ids"]) for r in results] == [
         ("conflict", review.record_id, [review.id]), ("duplicate", review.record_id, [review.id])]
     assert (review.status, count(session, FieldRecord)) == ("open", 1)
+
+
+def test_a_record_rejected_as_sent_is_a_duplicate_when_sent_again_with_its_uuid_in_capitals(session, crew_day):
+    from field_api.models import FieldRecordVariant
+
+    record = {**cut(crew_day["items"][0].id, 1, reading=("M-0", -1.0)),  # no negative reading loads
+              "client_uuid": "cafe0000-0000-4000-8000-00000000beef"}
+    first = upload(session, crew_day, [record])["results"][0]
+    again = upload(session, crew_day, [{**record, "client_uuid": record["client_uuid"].upper()}])["results"][0]
+    assert (first["status"], again["status"], again["original_status"]) == ("rejected", "duplicate", "rejected")
+    assert again["record_id"] == first["record_id"] and count(session, FieldRecordVariant) == 0
 
 
 def test_two_readings_of_one_meter_on_one_day_are_both_kept_as_field_facts(session, crew_day):

@@ -1,0 +1,477 @@
+"""Property tests of the sync merge through the real upload service and database, on both backends.
+
+tests/unit/test_sync_properties.py holds the pure merge to these properties with an in-memory server.
+Here the same kind of field day goes through `process_upload` (what the upload route calls) and the
+office's edits through the ORM's versioned path (what every office write uses: `set_source`, then
+`version` and the change log from `field_api.changes`), on SpatiaLite and on PostGIS, whose write
+path is its own (`pg_writes`; small uploads are sent in parts too). Each example builds its field
+day in a savepoint and rolls it back, so examples never see each other's rows.
+
+Three views must agree: the unit test's oracle, which uses no merge code; the pure model
+(`FakeServer`), fed the same records in the same order; and what the database holds.
+
+The generator keeps to what makes the final registry independent of the order, as the unit test's
+docstring explains: crews that edit a field agree on its chain of values, and office edits write new
+values. A record corrects only the premise of its own stop (the server rejects anything else), so
+crews share premises through work on accounts of one building. Crews that disagree are order-
+dependent by nature and have a property of their own: the first arrival wins, the others wait in review.
+"""
+from __future__ import annotations
+
+import uuid as uuidlib
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+import field_api.sync_service.upload as upload_module
+from field_api.changes import set_source, value_text
+from field_api.geo import to_element
+from field_api.models import (
+    Account, ChangeLog, CrewMember, FieldReading, FieldRecord, FieldRecordVariant, Meter, NoticeAct, Premise,
+    Reading, RecordPhoto, ReviewItem, WorkEvent, WorkItem,
+)
+from field_api.sync_service.upload import process_upload
+from schemas.sync import UploadSchema
+from sync.merge import Applied, RegistryRow, row_key
+from sync.records import Correction, InspectionFindings
+from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
+from tests.sync_support import MORNING, correction, cut, enroll_device, notice, publish_batch, sha, upload_body
+from tests.unit import test_sync_support as pure
+from tests.unit.test_sync_properties import (
+    CHAIN_LENGTH, FIELDS, PREMISES, chain, expected_registry, morning_registry, office_value,
+)
+
+# Each example rolls its savepoint back, so the function-scoped connection starts clean every time.
+SETTINGS = settings(max_examples=100, deadline=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+ZONE = "America/Hermosillo"
+SKILLS = ["notifier", "cut", "inspector", "reader"]
+DEVICE_CREWS = (0, 0, 1, 2)  # the crew of each phone: the first crew has two
+WORK = {"walk": ("verification", "walk"), "cut": ("cut", "restrict"), "notice": ("notice", "cut_warning"),
+        "inspection": ("inspection", "requested")}
+FINDINGS = {"meter_condition": "working", "seal_status": "intact", "tampering": False, "illegal_connection": False,
+            "land_use_seen": "domestic", "dwellings": 1, "leak": False}
+ACCOUNT_BASE, PREMISE_BASE = 600, 900  # logical ids of each record's account, and of a premise of its own
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One record of the day, in logical ids (premises 7 and 8 are shared; see `World`)."""
+
+    kind: str  # walk, cut, notice, inspection
+    device: int  # index into DEVICE_CREWS
+    premise: int | None  # the shared premise of a walk or a cut; others have a premise of their own
+    corrections: tuple[Correction, ...] = ()
+    value: float | None = None  # its meter reading (notices read none); negative: a bad record
+    summons: bool = False  # a notice left as a summons (it raises a follow-up) instead of served
+
+    @property
+    def good(self) -> bool:
+        return self.value is None or self.value >= 0
+
+    @property
+    def outcome(self) -> str:
+        if self.kind == "notice":
+            return "summons_left" if self.summons else "served_in_person"
+        return {"walk": "corrections" if self.corrections else "confirmed", "cut": "restricted",
+                "inspection": "inspected"}[self.kind]
+
+
+@dataclass(frozen=True)
+class Day:
+    specs: tuple[Spec, ...]
+    devices: int
+    uploads: tuple[tuple[int, tuple[int, ...]], ...]  # (device, records in the order sent)
+    office: tuple[tuple[int, str], ...]  # (premise, field): the j-th writes office_value(field, j)
+    events: tuple[tuple[str, int | None, bool], ...]  # ("upload", u, upper) | ("record", i, upper) | ("office", ...)
+    parts_from: int = 16  # PostgreSQL sends an upload of this many records in two parts
+
+
+def record_uuid(i: int) -> str:
+    """Record i's client UUID: with letters, so that a phone spelling it in capitals spells it otherwise."""
+    return str(uuidlib.UUID(int=(0xCAFE << 112) + i + 1))
+
+
+def serial(i: int) -> str:
+    return f"PROP-M{i}"
+
+
+def photo_sha(i: int) -> str:
+    return sha(f"corte {i}".encode())
+
+
+@st.composite
+def field_days(draw):
+    """Records of several crews and phones, office edits, and the order the server sees them in. The
+    rare cases (a bad record, a confirmation, a record twice in one upload) are drawn at the top of
+    their range, so that a failing day shrinks towards the plain ones."""
+    devices = draw(st.integers(3, len(DEVICE_CREWS)))
+    n = draw(st.integers(1, 8))
+    kinds = draw(st.lists(st.sampled_from(sorted(WORK)), min_size=n, max_size=n))
+    phones = draw(st.lists(st.integers(0, devices - 1), min_size=n, max_size=n))
+    premises = [draw(st.sampled_from(PREMISES)) if k in ("walk", "cut") else None for k in kinds]
+    corrections: dict[int, list[Correction]] = {i: [] for i in range(n)}
+    for p in PREMISES:
+        here = [i for i in range(n) if premises[i] == p]
+        if not here:
+            continue
+        for f in FIELDS:
+            values = chain(p, f)
+            for k in range(draw(st.integers(0, CHAIN_LENGTH))):  # edit k: values[k] -> values[k+1]
+                for i in draw(st.lists(st.sampled_from(here), min_size=1, max_size=2, unique=True)):
+                    corrections[i].append(Correction("premise", p, f, values[k], values[k + 1]))
+            if draw(st.integers(0, 4)) == 4:  # a crew confirms the morning value
+                corrections[draw(st.sampled_from(here))].append(Correction("premise", p, f, values[0], values[0]))
+    specs = []
+    for i in range(n):
+        value = None
+        if kinds[i] != "notice":
+            value = -1.0 if draw(st.integers(0, 7)) == 7 else draw(st.floats(0, 99_999, allow_nan=False))
+        specs.append(Spec(kinds[i], phones[i], premises[i], tuple(draw(st.permutations(corrections[i]))), value,
+                          kinds[i] == "notice" and draw(st.booleans())))
+    uploads = []
+    for d in range(devices):
+        mine = list(draw(st.permutations([i for i in range(n) if phones[i] == d])))
+        while mine:
+            size = draw(st.integers(1, 4))
+            part, mine = mine[:size], mine[size:]
+            if draw(st.integers(0, 5)) == 5:  # the same record twice in one upload
+                part.append(draw(st.sampled_from(part)))
+            uploads.append((d, tuple(part)))
+    sends = [("upload", u, draw(st.booleans())) for u in range(len(uploads)) for _ in range(draw(st.integers(1, 2)))]
+    singles = [("record", i, draw(st.booleans())) for i in draw(st.lists(st.integers(0, n - 1), max_size=2))]
+    office = draw(st.lists(st.tuples(st.sampled_from(PREMISES), st.sampled_from(FIELDS)), max_size=3))
+    events = draw(st.permutations(sends + singles + [("office", None, False)] * len(office)))
+    return Day(tuple(specs), devices, tuple(uploads), tuple(office), tuple(events), draw(st.sampled_from((2, 16))))
+
+
+# --- the database side ------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    phones: list[tuple[int, int]]  # (device id, crew id) of each phone
+    premises: dict[int, int]  # logical shared premise -> premise id
+    accounts: list[int]  # the account of each record
+    items: list[int]  # the work item of each record
+
+
+@contextmanager
+def request(connection):
+    """A session as the app opens one per request, on the test's connection (so: in a savepoint)."""
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
+@contextmanager
+def one_example(connection, parts_from: int):
+    """One example's savepoint, rolled back at its end, and where PostgreSQL splits its uploads."""
+    example = connection.begin_nested()
+    before, upload_module.PARTS_FROM = upload_module.PARTS_FROM, parts_from
+    try:
+        yield
+    finally:
+        upload_module.PARTS_FROM = before
+        example.rollback()
+
+
+def build_world(connection, day: Day) -> World:
+    """The day's registry, crews, phones, and one work item per record on its crew's published batch."""
+    with request(connection) as session:
+        sector = make_sector(session, "PROP", (-112.20, 30.70, -112.12, 30.74), "Propiedades")
+        crews = [make_crew(session, f"Cuadrilla {c}", SKILLS) for c in range(max(DEVICE_CREWS[:day.devices]) + 1)]
+        second = CrewMember(crew_id=crews[0].id, name="Segunda integrante", skills=SKILLS)
+        session.add(second)
+        session.flush()
+        phones = []
+        for d in range(day.devices):
+            crew = crews[DEVICE_CREWS[d]]
+            device, _ = enroll_device(session, crew, f"Teléfono {d}", member=second if d == 1 else None)
+            phones.append((device.id, crew.id))
+        shared = {}
+        for j, p in enumerate(PREMISES):  # a building whose accounts the crews visit: the chains' first values
+            shared[p] = Premise(street=chain(p, "street")[0], dwellings=chain(p, "dwellings")[0],
+                                exterior_number=str(p), geom=to_element(Point(-112.18 + 0.01 * j, 30.71)),
+                                land_use="domestic", sector=sector, municipality="Caborca")
+            session.add(shared[p])
+        session.flush()
+        accounts, items, batches = [], [], {}
+        for i, s in enumerate(day.specs):
+            account = make_account(session, f"PROP-{i}", -112.19 + 0.002 * i, 30.72, sector=sector, months=3,
+                                   cents=90000, premise=shared.get(s.premise))
+            if s.value is not None:
+                meter_with_readings(session, account, serial(i), [100.0])
+            item = make_item(session, account, *WORK[s.kind])
+            accounts.append(account.id)
+            items.append(item.id)
+            batches.setdefault(DEVICE_CREWS[s.device], []).append(item)
+        for c, work in batches.items():
+            publish_batch(session, crews[c], work)
+        session.commit()
+        return World(phones, {p: premise.id for p, premise in shared.items()}, accounts, items)
+
+
+def wire(i: int, s: Spec, world: World, upper: bool) -> dict:
+    """Record i as its phone sends it (the UUID maybe in capitals: the same UUID)."""
+    if s.kind == "notice":
+        rec = notice(world.items[i], i + 1, s.outcome)
+    else:
+        fixes = [correction("premise", world.premises[c.entity_id], c.field, c.seen, c.new) for c in s.corrections]
+        rec = cut(world.items[i], i + 1, s.outcome, reading=(serial(i), s.value), corrections=fixes)
+        if s.kind == "cut":
+            rec["photos"] = [{"sha256": photo_sha(i), "size": 1000, "content_type": "image/jpeg"}]
+        if s.kind == "inspection":
+            rec["inspection"] = dict(FINDINGS)
+    rec["client_uuid"] = record_uuid(i).upper() if upper else record_uuid(i)
+    return rec
+
+
+def send(connection, world: World, device: int, records: list[dict], at: int) -> list[dict]:
+    """One upload, as the route makes it: load the envelope, process, commit."""
+    sent_at = MORNING + timedelta(hours=8, minutes=at)
+    with request(connection) as session:
+        body = UploadSchema().load(upload_body(records, sent_at))
+        device_id, crew_id = world.phones[device]
+        result = process_upload(session, device_id, crew_id, body["sent_at"], body["records"], ZONE,
+                                received_at=sent_at + timedelta(seconds=2))
+        session.commit()
+    return result["results"]
+
+
+def office_edit(connection, premise_id: int, field: str, value) -> None:
+    with request(connection) as session:
+        set_source(session, "office", "edición en oficina")
+        setattr(session.get(Premise, premise_id), field, value)
+        session.commit()
+
+
+def play(connection, world: World, day: Day) -> list[dict]:
+    """Every event in order; the replies of every record sent, in order."""
+    replies, office = [], iter(enumerate(day.office))
+    for at, (kind, index, upper) in enumerate(day.events):
+        if kind == "office":
+            j, (p, f) = next(office)  # office edits keep their own order
+            office_edit(connection, world.premises[p], f, office_value(f, j))
+        elif kind == "upload":
+            device, records = day.uploads[index]
+            replies += send(connection, world, device, [wire(i, day.specs[i], world, upper) for i in records], at)
+        else:
+            replies += send(connection, world, day.specs[index].device,
+                            [wire(index, day.specs[index], world, upper)], at)
+    return replies
+
+
+# --- the pure side ----------------------------------------------------------------------------------------
+
+
+def pure_record(i: int, s: Spec):
+    if s.kind == "notice":
+        return pure.notice(s.outcome, n=i + 1, client_uuid=record_uuid(i))
+    extra = {"inspection": InspectionFindings(**FINDINGS)} if s.kind == "inspection" else {}
+    photos = (pure.photo(photo_sha(i), 1000),) if s.kind == "cut" else ()
+    return pure.record(s.outcome, n=i + 1, client_uuid=record_uuid(i), corrections=s.corrections,
+                       readings=(pure.reading(serial(i), s.value),), photos=photos, **extra)
+
+
+def pure_play(day: Day) -> pure.FakeServer:
+    """The pure model, fed the records in the order the database got them."""
+    registry = {k: v for k, v in morning_registry().items() if k[0] == "premise"}
+    registry |= {row_key("account", ACCOUNT_BASE + i): RegistryRow(1, {"service_status": "active"})
+                 for i in range(len(day.specs))}
+    items = {100 + i + 1: pure.item(WORK[s.kind][0], n=i + 1, account_id=ACCOUNT_BASE + i,
+                                    premise_id=s.premise or PREMISE_BASE + i) for i, s in enumerate(day.specs)}
+    server = pure.FakeServer(registry, items)
+    office = iter(enumerate(day.office))
+    records = [pure_record(i, s) for i, s in enumerate(day.specs)]
+    for kind, index, _ in day.events:
+        if kind == "office":
+            j, (p, f) = next(office)
+            server.office_edit("premise", p, f, office_value(f, j))
+        else:
+            for i in (day.uploads[index][1] if kind == "upload" else (index,)):
+                server.upload(records[i])
+    return server
+
+
+# --- the checks -------------------------------------------------------------------------------------------
+
+
+def firsts(replies: list[dict]) -> dict[str, dict]:
+    """The first reply to each UUID; every later one must be a duplicate with the original result."""
+    first: dict[str, dict] = {}
+    for reply in replies:
+        u = reply["client_uuid"]
+        if u not in first:
+            assert reply["status"] in ("accepted", "conflict", "rejected"), reply
+            first[u] = reply
+            continue
+        original = first[u]
+        assert reply["status"] == "duplicate", (reply, original)
+        assert (reply["original_status"], reply["record_id"], reply["message"], reply["problems"]) == (
+            original["status"], original["record_id"], original["message"], original["problems"]), (reply, original)
+        assert reply["review_ids"] == original.get("review_ids", []), (reply, original)
+    return first
+
+
+def check_registry(session, world: World, day: Day, server) -> None:
+    """Values as the oracle and the pure model say; `version` and the change log account for each change."""
+    records = [pure_record(i, s) for i, s in enumerate(day.specs)]
+    bad = {record_uuid(i) for i, s in enumerate(day.specs) if not s.good}
+    expected = expected_registry(records, bad, list(day.office), [None] * len(records))
+    corrections_of = {record_uuid(i): s.corrections for i, s in enumerate(day.specs) if s.good}
+    for p in PREMISES:
+        premise = session.get(Premise, world.premises[p])
+        values = {f: getattr(premise, f) for f in FIELDS}
+        assert values == expected[row_key("premise", p)], ("the oracle", p)
+        assert values == server.values()[row_key("premise", p)], ("the pure model", p)
+        assert premise.version == server.registry[row_key("premise", p)].version, ("one step per change", p)
+        lines = session.scalars(select(ChangeLog).where(ChangeLog.entity == "premise",
+                                                        ChangeLog.entity_id == premise.id)
+                                .order_by(ChangeLog.version, ChangeLog.id)).all()
+        assert sorted({line.version for line in lines}) == list(range(2, premise.version + 1)), "a step, a log entry"
+        for f in FIELDS:
+            value = value_text(chain(p, f)[0])
+            for line in (line for line in lines if line.field == f):  # each line follows on from the one before
+                assert line.old_value == value != line.new_value, (p, f, line.old_value, line.new_value, value)
+                value = line.new_value
+            assert value == value_text(values[f]), (p, f)
+        assert [(line.field, line.new_value) for line in lines if line.source == "office"] == [
+            (f, value_text(office_value(f, j))) for j, (q, f) in enumerate(day.office) if q == p]
+        for line in lines:
+            assert line.source in ("office", "field"), line.source
+            if line.source == "field":  # written by a stored record that proposed that value
+                proposed = {value_text(c.new) for c in corrections_of.get(line.source_ref, ()) if c.field == line.field}
+                assert line.new_value in proposed, (line.field, line.new_value, line.source_ref)
+    for i, s in enumerate(day.specs):  # a cut restricts its account, once
+        account = session.get(Account, world.accounts[i])
+        cut_done = s.kind == "cut" and s.good
+        assert (account.service_status, account.version) == (("restricted", 2) if cut_done else ("active", 1))
+        lines = session.execute(select(ChangeLog.field, ChangeLog.old_value, ChangeLog.new_value, ChangeLog.source,
+                                       ChangeLog.source_ref).where(ChangeLog.entity == "account",
+                                                                   ChangeLog.entity_id == account.id)).all()
+        assert lines == ([("service_status", "active", "restricted", "field", record_uuid(i))] if cut_done else [])
+
+
+def check_stored_once(session, world: World, day: Day, first: dict[str, dict], server) -> None:
+    """Every record, reading, notice act, photo and status change stored once, however often it was sent."""
+    specs = {record_uuid(i): (i, s) for i, s in enumerate(day.specs)}
+    rows = session.execute(select(FieldRecord.client_uuid, FieldRecord.id, FieldRecord.status)
+                           .where(FieldRecord.client_uuid.in_(specs))).all()
+    assert sorted(r.client_uuid for r in rows) == sorted(specs)
+    assert session.scalar(select(func.count()).select_from(FieldRecordVariant)
+                          .where(FieldRecordVariant.client_uuid.in_(specs))) == 0
+    ids = {r.client_uuid: r.id for r in rows}
+    pure_first = {}
+    for reply in server.replies:
+        pure_first.setdefault(reply.client_uuid, reply.status.value)
+    for r in rows:
+        assert r.status == first[r.client_uuid]["status"] == pure_first[r.client_uuid], r.client_uuid
+        assert first[r.client_uuid]["record_id"] == r.id
+        assert (r.status == "rejected") == (not specs[r.client_uuid][1].good)
+    good = [(u, i, s) for u, (i, s) in specs.items() if s.good]
+    readings = session.execute(select(FieldReading.record_id, FieldReading.meter_serial, FieldReading.value_m3)
+                               .where(FieldReading.record_id.in_(ids.values()))).all()
+    assert sorted(readings) == sorted((ids[u], serial(i), s.value) for u, i, s in good if s.value is not None)
+    in_registry = session.execute(select(Meter.serial, Reading.value_m3).join(Meter, Reading.meter_id == Meter.id)
+                                  .where(Reading.source == "field", Meter.serial.like("PROP-M%"))).all()
+    assert sorted(in_registry) == sorted((serial(i), s.value) for _, i, s in good if s.value is not None)
+    acts = session.scalars(select(NoticeAct.record_id).where(NoticeAct.record_id.in_(ids.values()))).all()
+    assert sorted(acts) == sorted(ids[u] for u, _, s in good if s.kind == "notice")
+    photos = session.execute(select(RecordPhoto.record_id, RecordPhoto.sha256)
+                             .where(RecordPhoto.record_id.in_(ids.values()))).all()
+    signature = notice(1, 1)["photos"][0]["sha256"]
+    assert sorted(photos) == sorted((ids[u], photo_sha(i) if s.kind == "cut" else signature) for u, i, s in good
+                                    if s.kind == "cut" or s.outcome == "served_in_person")
+    events = session.execute(select(WorkEvent.work_item_id, WorkEvent.details).where(
+        WorkEvent.kind == "status_changed", WorkEvent.work_item_id.in_(world.items))).all()
+    assert sorted((item, d["client_uuid"]) for item, d in events if d.get("client_uuid")) == sorted(
+        (world.items[i], u) for u, i, _ in good)
+    follow_ups = session.scalars(select(WorkItem.account_id).where(WorkItem.subtype == "summons_followup",
+                                                                   WorkItem.account_id.in_(world.accounts))).all()
+    assert sorted(follow_ups) == sorted(world.accounts[i] for _, i, s in good if s.summons)
+
+
+def check_corrections(session, world: World, day: Day, first: dict[str, dict], server) -> None:
+    """Each correction of a stored record is applied, a no-op, or a review row; the same ones as the pure model."""
+    premise_of = {premise_id: p for p, premise_id in world.premises.items()}
+    index_of = {record_uuid(i): i for i in range(len(day.specs))}
+    rows = session.execute(select(FieldRecord.client_uuid, ReviewItem.id, ReviewItem.correction_index,
+                                  ReviewItem.status, ReviewItem.entity, ReviewItem.entity_id, ReviewItem.field,
+                                  ReviewItem.seen, ReviewItem.new)
+                           .join(FieldRecord, ReviewItem.record_id == FieldRecord.id)
+                           .where(FieldRecord.client_uuid.in_(index_of))).all()
+    reviews = {(r.client_uuid, r.correction_index): r for r in rows}
+    assert len(reviews) == len(rows)
+    for (u, k), r in reviews.items():  # a review holds the very correction the crew sent
+        c = day.specs[index_of[u]].corrections[k]
+        assert (r.entity, premise_of[r.entity_id], r.field, r.seen, r.new) == (
+            c.entity, c.entity_id, c.field, {"value": c.seen}, {"value": c.new})
+    raised = {(reply.client_uuid, c.index) for reply in server.replies if reply.first_seen
+              for c in reply.merge.conflicts}
+    assert set(reviews) == raised, "every conflict of the pure model is a review row, and only those"
+    assert {k for k, r in reviews.items() if r.status == "open"} == {(u, c.index) for u, c in server.open}
+    for k, r in reviews.items():
+        if r.status != "open":
+            assert r.status == ("applied" if isinstance(server.settled[k], Applied) else "noop"), (k, r.status)
+    for i, s in enumerate(day.specs):
+        u = record_uuid(i)
+        if not s.good:
+            assert not any(k[0] == u for k in reviews)
+            continue
+        for k in range(len(s.corrections)):
+            assert (u, k) in reviews or (u, k) in server.settled, ("dropped", u, k)
+        mine = sorted(r.id for key, r in reviews.items() if key[0] == u)
+        assert (first[u]["status"] == "conflict") == bool(mine), u
+        assert first[u].get("review_ids", []) == mine, u
+
+
+@SETTINGS
+@given(day=field_days())
+def test_any_order_of_uploads_resends_and_office_edits_ends_as_the_oracle_says_each_fact_once_no_correction_lost(
+        connection, day):
+    with one_example(connection, day.parts_from):
+        world = build_world(connection, day)
+        first = firsts(play(connection, world, day))
+        server = pure_play(day)
+        with request(connection) as session:
+            check_registry(session, world, day, server)
+            check_stored_once(session, world, day, first, server)
+            check_corrections(session, world, day, first, server)
+
+
+PROPOSALS = ("Hidalgo", "Allende", "Morelos", "Hidalgo")  # two crews agree; the others do not
+
+
+@settings(SETTINGS, max_examples=20)
+@given(order=st.permutations(range(len(PROPOSALS))), resend=st.integers(0, len(PROPOSALS) - 1))
+def test_crews_that_disagree_keep_the_first_arrival_and_every_other_value_waits_in_review(connection, order, resend):
+    base = chain(PREMISES[0], "street")[0]
+    specs = tuple(Spec("walk", d, PREMISES[0], (Correction("premise", PREMISES[0], "street", base, value),), 1.0)
+                  for d, value in enumerate(PROPOSALS))
+    uploads = tuple((d, (d,)) for d in range(len(PROPOSALS)))
+    events = tuple(("upload", d, False) for d in order) + (("upload", order[resend], True),)
+    day = Day(specs, len(DEVICE_CREWS), uploads, (), events)
+    with one_example(connection, day.parts_from):
+        world = build_world(connection, day)
+        first = firsts(play(connection, world, day))
+        with request(connection) as session:
+            premise = session.get(Premise, world.premises[PREMISES[0]])
+            winner = PROPOSALS[order[0]]
+            assert (premise.street, premise.version) == (winner, 2)
+            open_values = session.execute(select(ReviewItem.new, ReviewItem.kind).where(
+                ReviewItem.entity_id == premise.id, ReviewItem.status == "open")).all()
+            assert sorted(new["value"] for new, _ in open_values) == sorted(v for v in PROPOSALS if v != winner)
+            assert {kind for _, kind in open_values} <= {"hard"}
+            assert [first[record_uuid(d)]["status"] for d in range(len(PROPOSALS))] == [
+                "accepted" if v == winner else "conflict" for v in PROPOSALS]
+            assert session.scalar(select(func.count()).select_from(FieldRecord)
+                                  .where(FieldRecord.client_uuid.in_(first))) == len(PROPOSALS)
