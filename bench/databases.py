@@ -37,7 +37,7 @@ def fresh_engine(backend: str, workdir: Path, name: str = "cuadrilla_bench"):
         path.unlink(missing_ok=True)
         engine = make_engine(f"sqlite:///{path}")
     elif backend == "postgis":
-        _refuse_if_in_use(name)
+        refuse_if_in_use(name)
         for sql in (f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}"):
             subprocess.run(["psql", "-qAt", "-d", "postgres", "-c", sql], check=True)
         subprocess.run(["psql", "-qAt", "-d", name, "-c", "CREATE EXTENSION postgis"], check=True)
@@ -49,7 +49,7 @@ def fresh_engine(backend: str, workdir: Path, name: str = "cuadrilla_bench"):
     return engine
 
 
-def _refuse_if_in_use(name: str) -> None:
+def refuse_if_in_use(name: str) -> None:
     """Stop, saying why, when another session is connected: most likely another run of a bench, whose
     figures dropping its database under it would spoil (and DROP DATABASE would fail anyway)."""
     sql = f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{name}'"

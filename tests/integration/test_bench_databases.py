@@ -6,7 +6,7 @@ import argparse
 import pytest
 from sqlalchemy.engine import make_url
 
-from bench.databases import add_database_option, fresh_engine
+from bench.databases import add_database_option, fresh_engine, refuse_if_in_use
 from tests.conftest import POSTGIS_URL
 
 
@@ -32,10 +32,10 @@ def test_the_test_database_is_never_dropped_by_a_bench(tmp_path):
         fresh_engine("postgis", tmp_path, "cuadrilla_test")
 
 
-def test_a_database_another_session_is_using_is_not_dropped_and_the_run_says_why(tmp_path, engine):
+def test_a_database_another_session_is_using_is_not_dropped_and_the_run_says_why(engine):
     if engine.dialect.name != "postgresql":
         pytest.skip("SpatiaLite files are per run")
-    name = make_url(POSTGIS_URL).database
+    name = make_url(POSTGIS_URL).database  # fresh_engine checks this before it drops anything
     with engine.connect():  # a session on it, as another run of a bench would hold
         with pytest.raises(SystemExit, match="in use by .* other session"):
-            fresh_engine("postgis", tmp_path, name)
+            refuse_if_in_use(name)
