@@ -127,6 +127,7 @@ def _taker(ctx: Context, work_type: str, item_id: int) -> tuple[int | None, list
     (the office assigns it)."""
     skill = work_items.REQUIRED_SKILL[work_type]
     held = ctx.writer.get("work_item", item_id).values["assigned_crew_id"]
+    last = held is None and ctx.last_held.get(item_id) not in (None, ctx.crew_id)
     if held is None:
         held = ctx.last_held.get(item_id)
     passed_over = []
@@ -134,12 +135,15 @@ def _taker(ctx: Context, work_type: str, item_id: int) -> tuple[int | None, list
         crew = ctx.crews.get(crew_id)
         if crew is not None and crew.active and skill in crew.skills:
             return crew_id, passed_over
-        if crew is None:  # reassigned to it while this upload read the crews
-            why = f"la cuadrilla {crew_id} cambió durante la sincronización"
+        # The office reads why a crew that no longer holds the order was asked first.
+        who = f"la cuadrilla {crew_id}" + (f" ({crew.name})" if crew else "")
+        who += ", que tuvo la orden por última vez," if last and crew_id == held else ""
+        if crew is None:  # given the order while this upload read the crews
+            why = f"{who} cambió durante la sincronización"
         elif not crew.active:
-            why = f"la cuadrilla {crew_id} ({crew.name}) está dada de baja"
+            why = f"{who} está dada de baja"
         else:
-            why = f"la cuadrilla {crew_id} ({crew.name}) no tiene integrantes activos con la habilidad '{skill}'"
+            why = f"{who} no tiene integrantes activos con la habilidad '{skill}'"
         passed_over.append((crew_id, why))
     return None, passed_over
 

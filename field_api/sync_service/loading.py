@@ -169,9 +169,9 @@ def _last_held_of(dialect: str):
     last, named by its last event that names one. Every event names the crew the item belonged to
     then (as `ownership.owned_by` reads them), and every change of crew writes one: publishing a
     batch or a reassignment (to none, too, naming the crew it leaves) or work created for a crew.
-    Read with the crews, before the items are locked: a crew that got the item in between is not
-    seen here; if the item still names it, it is passed over as changed (`effects._taker`), and if
-    it was taken from it again, the crew before it counts."""
+    Read after the items are locked, so that it agrees with them (every change of crew locks the
+    item); a crew that took the item after the crews were read is then not among them, and is
+    passed over as changed (`effects._taker`)."""
     last = (select(func.max(WorkEvent.id)).where(in_list(WorkEvent.work_item_id, "item_ids", dialect),
                                                  WorkEvent.crew_id.isnot(None))
             .group_by(WorkEvent.work_item_id))
@@ -187,8 +187,8 @@ def _crews(dialect: str):
     last (`_last_held`), a row per active member (with its skills). Locked FOR KEY SHARE, as the
     foreign key of work given to one of them would be: a crew being disbanded meanwhile either sees
     that work or is seen disbanded here. Read before the items are locked, in the office's order
-    (crew, then item): an item given to another crew in between names a crew not read here, which
-    is then passed over."""
+    (crew, then item): an item given to another crew in between (even if taken from it again) names
+    a crew not read here, or was last held by one, which is then passed over."""
     held = select(WorkItem.assigned_crew_id).where(in_list(WorkItem.id, "item_ids", dialect))
     last = _last_held_of(dialect).subquery()
     return (select(Crew.id, Crew.name, Crew.active, CrewMember.skills)
@@ -263,13 +263,15 @@ def load_context(together: Together, crew_id: int | None, uuids: Iterable[str], 
                 corrected[c.entity].add(c.entity_id)
     serials = list_param(r.meter_serial.strip() for rec in records for r in rec.readings)
     steps: dict[str, tuple] = {}
-    if item_ids and any(r.outcome in CREW_WORK_OUTCOMES for r in records):
+    gives_work = bool(item_ids) and any(r.outcome in CREW_WORK_OUTCOMES for r in records)
+    if gives_work:
         steps["crews"] = (_crews(conn), {"crew_id": crew_id, "item_ids": item_ids})
-        steps["last_held"] = (_last_held(conn), {"item_ids": item_ids})
     if uuids := list_param(uuids):
         steps["stored"] = (_stored_records(conn), {"uuids": uuids})
     if item_ids:
         steps["items"] = (_statement(_items, conn, former), {"ids": item_ids, "crew_id": crew_id})
+    if gives_work:  # after the items' locks: see `_last_held_of`
+        steps["last_held"] = (_last_held(conn), {"item_ids": item_ids})
     for entity, ids in corrected.items():
         if ids or (entity == "account" and item_ids):
             steps[entity] = (_statement(_REGISTRY_ROWS[entity][1], conn, former),

@@ -215,10 +215,12 @@ def test_a_late_cut_of_a_paid_order_that_neither_crew_can_reconnect_is_left_to_t
     assert new_work(d["cutter"], since) == []
     alerts = {a["kind"]: a for a in dispatcher.get("/api/v1/alerts?severity=urgent").get_json()["alerts"]}
     assert set(alerts) == {"cut_after_cancellation", "urgent_work_unassigned"}
+    # Left to none, the office is told why a crew that no longer holds it was asked first.
+    last = "" if before == "held_by_the_old_crew" else ", que tuvo la orden por última vez,"
     assert alerts["urgent_work_unassigned"]["message"] == (
         f"Ninguna cuadrilla pudo recibir la reconexión urgente de la orden {item.id}: la cuadrilla {cutters.id} "
-        f"(Corte 1) está dada de baja; la cuadrilla {notifiers.id} (Notificador 1) no tiene integrantes activos "
-        "con la habilidad 'cut'. Asígnela a una cuadrilla activa con la habilidad 'cut'")
+        f"(Corte 1){last} está dada de baja; la cuadrilla {notifiers.id} (Notificador 1) no tiene integrantes "
+        "activos con la habilidad 'cut'. Asígnela a una cuadrilla activa con la habilidad 'cut'")
     assert alerts["urgent_work_unassigned"]["details"] == {"crews_passed_over": [cutters.id, notifiers.id]}
 
 
