@@ -107,8 +107,9 @@ def record_row(inc: Incoming, *, status: str, fingerprint: str, message: str | N
         item = raw.get("work_item_id")
         if isinstance(item, int) and not isinstance(item, bool) and 1 <= item <= MAX_ID:
             row["work_item_id"] = item
-        if isinstance(raw.get("outcome"), str) and len(raw["outcome"]) <= 40:
-            row["outcome"] = raw["outcome"]
+        outcome = raw.get("outcome")  # as sent, if a column can hold it: PostgreSQL's text takes no NUL
+        if isinstance(outcome, str) and len(outcome) <= 40 and fault_of(outcome) is None:
+            row["outcome"] = outcome
         return row
     row.update(work_item_id=rec.work_item_id, outcome=rec.outcome, captured_at=utc(rec.captured_at),
                captured_at_server=utc(rec.captured_at + offset))

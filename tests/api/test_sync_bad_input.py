@@ -29,6 +29,7 @@ def results(field_day, records, client="cutter"):
     ({"captured_at": "0001-01-01T00:00:00+14:00"}, "captured_at", "schema.invalid"),  # overflowed on UTC
     ({"captured_at": "9999-12-31T23:59:59-12:00"}, "captured_at", "schema.invalid"),
     ({"readings": [{"meter_serial": "M-0\x00", "value_m3": 1}]}, "", "text.nul"),  # PostgreSQL cannot store it
+    ({"outcome": "restricted\x00"}, "", "text.nul"),  # was copied to its column, and failed on every retry
     # What no column holds was stored with the refused record, and failed on every retry:
     ({"notes": "nota \ud800"}, "", "text.surrogate"),
     ({"notes": "\x00\ud800"}, "", "text.surrogate"),  # judged a NUL alone, kept as sent, and a 500
