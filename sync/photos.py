@@ -69,6 +69,9 @@ def missing_by_record(manifests: Mapping[str, Iterable[PhotoRef]],
     return out
 
 
+SNIFF_BYTES = 12  # the most `sniff_content_type` reads: WebP's signature
+
+
 def sniff_content_type(head: bytes) -> str | None:
     """The image type the first bytes of a file show (JPEG, PNG, WebP), or None.
 

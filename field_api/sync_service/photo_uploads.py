@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from field_api.models import FieldRecord, Photo, RecordPhoto
 from field_api.models.base import utcnow
-from sync.photos import normalise_sha256
+from sync.photos import SNIFF_BYTES, normalise_sha256, sniff_content_type
 
-from .photos import Chunk, FilesystemPhotoStore, PhotoError, PhotoStore, check_type
+from .photos import Chunk, FilesystemPhotoStore, PhotoError, PhotoStore, check_declared, check_type
 from .writes import insert_ignoring_duplicates
 
 
@@ -64,20 +64,25 @@ def put_photo(session: Session, store: PhotoStore, device_id: int, sha: str, chu
             raise PhotoError(409, f"The server has the first {have} bytes of this photo; resume from byte "
                                   f"{have}.", have)
         size = partial.write_at(chunk.start, stream, chunk.length)
-        if chunk.start == 0:
+        head = min(SNIFF_BYTES, chunk.total)  # the bytes that tell an image's type
+        if chunk.start == 0 or chunk.start < head <= size:
+            # Checked on the first part, against its Content-Type; if that part was too short to show
+            # the type, on the part that completes the head, against the type the manifest declared.
             try:
-                declared = check_type(content_type, partial.head())
+                if chunk.start == 0 and size < head:
+                    check_declared(content_type)
+                else:
+                    check_type(content_type if chunk.start == 0 else ref.content_type, partial.head(head))
             except PhotoError:
                 partial.write_at(0, stream, 0)  # drop the bytes of a refused file
                 raise
-        else:
-            declared = ref.content_type
         if size < chunk.total:
             return {"sha256": sha, "received_bytes": size, "complete": False, "size": chunk.total}
+        kind = sniff_content_type(partial.head(SNIFF_BYTES))  # verified below by the hash
         if size > chunk.total or not partial.finish():
             raise PhotoError(422, "The bytes do not match the sha256 they were sent under; they were discarded. "
                                   "Send the photo again from the start.", 0)
-        _register(session, sha, declared, device_id, size)
+        _register(session, sha, kind, device_id, size)
     return {"sha256": sha, "received_bytes": size, "complete": True, "size": size}
 
 

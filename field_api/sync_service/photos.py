@@ -190,11 +190,18 @@ def chunk_of(content_range: str | None, content_length: int | None) -> Chunk:
     return Chunk(start, total, content_length)
 
 
-def check_type(declared: str | None, head: bytes) -> str:
+def check_declared(declared: str | None) -> str:
+    """The declared image type, if it is one we take (415 if not)."""
     declared = (declared or "").split(";")[0].strip().lower()
     allowed = ", ".join(sorted(ALLOWED_CONTENT_TYPES))
     if declared not in ALLOWED_CONTENT_TYPES:
         raise PhotoError(415, f"Content-Type {declared or 'none'!r} is not accepted; send one of: {allowed}.")
+    return declared
+
+
+def check_type(declared: str | None, head: bytes) -> str:
+    """The declared image type, if it is one we take and the first bytes are of that type (415 if not)."""
+    declared = check_declared(declared)
     sniffed = sniff_content_type(head)
     if sniffed != declared:
         raise PhotoError(415, f"The bytes are not a {declared} image (they look like {sniffed or 'no image'}).")

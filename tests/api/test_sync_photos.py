@@ -123,3 +123,18 @@ def test_the_package_and_the_change_feed_list_the_photos_a_device_still_owes_unt
     assert after.status_code == 200 and after.get_json()["missing_photos"] == []
     again = cutter.get("/api/v1/sync/package?date=2026-11-24", headers={"If-None-Match": package.headers["ETag"]})
     assert again.status_code == 200 and json.loads(gzip.decompress(again.data))["missing_photos"] == []
+
+
+def test_a_first_part_too_short_to_show_its_type_is_kept_and_the_type_checked_when_the_head_arrives(field_day):
+    gif = b"GIF89a" + b"\x00" * 300  # listed as a JPEG, but it is not one
+    paid_on_site(field_day, photos=((PROOF_JPEG, "image/jpeg"), (gif, "image/jpeg")))
+    for data, last in ((PROOF_JPEG, 200), (gif, 415)):
+        total = len(data)
+        first = field_day["cutter"].put(url(data), data=data[:2], content_type="image/jpeg",
+                                        headers={"Content-Range": f"bytes 0-1/{total}"})
+        assert first.status_code == 200 and first.get_json()["received_bytes"] == 2, first.get_json()
+        rest = field_day["cutter"].put(url(data), data=data[2:], content_type="application/octet-stream",
+                                       headers={"Content-Range": f"bytes 2-{total - 1}/{total}"})
+        assert rest.status_code == last, rest.get_json()
+        state = field_day["cutter"].get(url(data)).get_json()
+        assert (state["received_bytes"], state["complete"]) == ((total, True) if last == 200 else (0, False))
