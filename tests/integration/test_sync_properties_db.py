@@ -45,7 +45,7 @@ from tests.builders import make_account, make_crew, make_item, make_sector, mete
 from tests.sync_support import MORNING, correction, cut, enroll_device, notice, publish_batch, sha, upload_body
 from tests.unit import test_sync_support as pure
 from tests.unit.test_sync_properties import (
-    CHAIN_LENGTH, FIELDS, PREMISES, chain, expected_registry, morning_registry, office_value,
+    FIELDS, PREMISES, chain, chain_edits, expected_registry, morning_registry, office_value,
 )
 
 # Each example rolls its savepoint back, so the function-scoped connection starts clean every time.
@@ -118,24 +118,13 @@ def field_days(draw):
     kinds = draw(st.lists(st.sampled_from(sorted(WORK)), min_size=n, max_size=n))
     phones = draw(st.lists(st.integers(0, devices - 1), min_size=n, max_size=n))
     premises = [draw(st.sampled_from(PREMISES)) if k in ("walk", "cut") else None for k in kinds]
-    corrections: dict[int, list[Correction]] = {i: [] for i in range(n)}
-    for p in PREMISES:
-        here = [i for i in range(n) if premises[i] == p]
-        if not here:
-            continue
-        for f in FIELDS:
-            values = chain(p, f)
-            for k in range(draw(st.integers(0, CHAIN_LENGTH))):  # edit k: values[k] -> values[k+1]
-                for i in draw(st.lists(st.sampled_from(here), min_size=1, max_size=2, unique=True)):
-                    corrections[i].append(Correction("premise", p, f, values[k], values[k + 1]))
-            if draw(st.integers(0, 4)) == 4:  # a crew confirms the morning value
-                corrections[draw(st.sampled_from(here))].append(Correction("premise", p, f, values[0], values[0]))
+    corrections = draw(chain_edits({p: [i for i in range(n) if premises[i] == p] for p in PREMISES}))
     specs = []
     for i in range(n):
         value = None
         if kinds[i] != "notice":
             value = -1.0 if draw(st.integers(0, 7)) == 7 else draw(st.floats(0, 99_999, allow_nan=False))
-        specs.append(Spec(kinds[i], phones[i], premises[i], tuple(draw(st.permutations(corrections[i]))), value,
+        specs.append(Spec(kinds[i], phones[i], premises[i], tuple(draw(st.permutations(corrections.get(i, [])))), value,
                           kinds[i] == "notice" and draw(st.booleans())))
     uploads = []
     for d in range(devices):
