@@ -15,6 +15,10 @@ docstring explains: crews that edit a field agree on its chain of values, and of
 values. A record corrects only the premise of its own stop (the server rejects anything else), so
 crews share premises through work on accounts of one building. Crews that disagree are order-
 dependent by nature and have a property of their own: the first arrival wins, the others wait in review.
+
+Office decisions on review items depend on what is open when they are made, so the oracle does not
+hold once they are among the events. Their test holds the database to the pure model fed the same
+events in the same order, and checks each decision against the rows just before it (`decide_one`).
 """
 from __future__ import annotations
 
