@@ -50,22 +50,32 @@ def morning_registry() -> dict:
 
 
 @st.composite
+def chain_edits(draw, crews_of: dict) -> dict[int, list[Correction]]:
+    """Corrections by crew: each field of premise p edited along its chain by one or two of the crews
+    `crews_of[p]` per link (they agree on the chain), and now and then its morning value confirmed.
+    The confirmation is drawn at the top of its range, so that a failing day shrinks away from it."""
+    corrections: dict[int, list[Correction]] = {i: [] for crews in crews_of.values() for i in crews}
+    for p in PREMISES:
+        if not crews_of[p]:
+            continue
+        for f in FIELDS:
+            values = chain(p, f)
+            for k in range(draw(st.integers(0, CHAIN_LENGTH))):  # edit k: values[k] -> values[k+1]
+                for i in draw(st.lists(st.sampled_from(crews_of[p]), min_size=1, max_size=2, unique=True)):
+                    corrections[i].append(Correction("premise", p, f, values[k], values[k + 1]))
+            if draw(st.integers(0, 4)) == 4:  # a crew confirms the morning value
+                confirm = Correction("premise", p, f, values[0], values[0])
+                corrections[draw(st.sampled_from(crews_of[p]))].append(confirm)
+    return corrections
+
+
+@st.composite
 def field_days(draw):
     """Records of several crews, office edits, and the order the server sees them in."""
     n = draw(st.integers(1, 7))
     kinds = draw(st.lists(st.sampled_from(["walk", "cut"]), min_size=n, max_size=n))
     walks = [i for i in range(n) if kinds[i] == "walk"]
-    corrections: dict[int, list[Correction]] = {i: [] for i in walks}
-    if walks:
-        for p in PREMISES:
-            for f in FIELDS:
-                values = chain(p, f)
-                for k in range(draw(st.integers(0, CHAIN_LENGTH))):  # edits k: values[k] -> values[k+1]
-                    for i in draw(st.lists(st.sampled_from(walks), min_size=1, max_size=2, unique=True)):
-                        corrections[i].append(Correction("premise", p, f, values[k], values[k + 1]))
-                if draw(st.integers(0, 4)) == 0:  # a crew confirms the morning value
-                    confirm = Correction("premise", p, f, values[0], values[0])
-                    corrections[draw(st.sampled_from(walks))].append(confirm)
+    corrections = draw(chain_edits({p: walks for p in PREMISES}))
     records, bad = [], set()
     for i in range(n):
         value = draw(st.floats(0, 99_999, allow_nan=False))

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from sync.business_calendar import fiscal_calendar
 from sync.effects import AppendReading, SetServiceStatus, SetWorkItemStatus, SyncPolicy, WorkItemView
 from sync.idempotency import PreviousResult, normalise_uuid
-from sync.merge import Conflict, RegistryRow, remerge, row_key
+from sync.merge import MISSING, Applied, Conflict, RegistryRow, remerge, resolve, row_key
 from sync.process import RecordResult, process_record
 from sync.records import GpsFix, NoticeRecord, PhotoRef, Reading, UploadRecord
 
@@ -85,7 +85,8 @@ class FakeServer:
     """An in-memory server built only on the pure sync functions: a registry dict, an idempotency
     store keyed by client UUID, and append-only lists of what was stored. It applies results
     the way field_api is meant to: row updates under an optimistic version check, then effects,
-    then a `remerge` of the open conflicts on the fields just written."""
+    then a `remerge` of the open conflicts on the fields just written. The office decides open
+    conflicts with `decide`, as `field_api.sync_service.reviews` does."""
 
     def __init__(self, registry, items, start=MORNING + timedelta(hours=9)):
         self.registry = {k: RegistryRow(v.version, dict(v.values)) for k, v in registry.items()}
@@ -96,6 +97,7 @@ class FakeServer:
         self.effects: list = []
         self.open: list[tuple[str, Conflict]] = []  # the review queue: (client uuid, conflict)
         self.settled: dict[tuple[str, int], object] = {}  # (uuid, index) -> Applied | NoOp, final
+        self.decided: dict[tuple[str, int], tuple[bool, object]] = {}  # (uuid, index) -> (accepted?, outcome)
         self.now = start
         self.replies: list[RecordResult] = []
 
@@ -159,6 +161,25 @@ class FakeServer:
         key = row_key(entity, entity_id)
         row = self.registry[key]
         self.registry[key] = RegistryRow(row.version + 1, {**row.values, field: value})
+
+    def decide(self, uuid_, index, accept: bool):
+        """The office's decision on an open conflict (`resolve`): a write only over the value the
+        reviewer was shown; a `Conflict` back means the registry moved and the item stays open with
+        the new value. Like the service, it re-merges no other open conflict."""
+        i = next(i for i, (u, c) in enumerate(self.open) if (u, c.index) == (uuid_, index))
+        conflict = self.open[i][1]
+        c = conflict.correction
+        row = self.registry.get(row_key(c.entity, c.entity_id))
+        current = row.values.get(c.field, MISSING) if row is not None else MISSING
+        outcome = resolve(conflict, accept, current, row.version if row is not None else None)
+        if isinstance(outcome, Conflict):
+            self.open[i] = (uuid_, outcome)
+            return outcome
+        if isinstance(outcome, Applied):
+            self.office_edit(c.entity, c.entity_id, c.field, outcome.new)
+        del self.open[i]
+        self.decided[(uuid_, index)] = (accept, outcome)
+        return outcome
 
     def cancel(self, work_item_id, reason="pagó") -> None:
         self.items[work_item_id] = replace(self.items[work_item_id], status="cancelled", status_reason=reason)
