@@ -3,6 +3,10 @@
 Accepting writes the crew's value only over the value the reviewer was shown; if the registry
 moved meanwhile, the item stays open with the new value and the office looks again
 (`sync.merge.resolve`). Every decision raises the item's version and is in the audit trail.
+
+An accepted value is a crew's correction applied, as an upload applies one: the other open items
+of that field are merged again (`sync.merge.remerge`), so the crew's next edit of the value it
+made, waiting in the queue, applies in turn, and the items still open show the value now there.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ from field_api.changes import set_source
 from field_api.db import locked
 from field_api.models import Account, FieldRecord, Meter, Premise, ReviewItem
 from field_api.models.base import utcnow
-from sync.merge import MISSING, Applied, Conflict, resolve
+from sync.merge import MISSING, Applied, Conflict, RegistryRow, remerge, resolve, row_key
 
 from .loading import conflict_of
 
@@ -69,4 +73,43 @@ def decide(session: Session, review: ReviewItem, accept: bool, actor: str, note:
         setattr(row, review.field, outcome.new)
     review.status = "accepted" if accept else "kept"
     review.resolved_at, review.resolved_by, review.resolution_note = utcnow(), actor, note
+    session.flush()
+    if isinstance(outcome, Applied):
+        _remerge_field(session, review, row)
+
+
+def _remerge_field(session: Session, review: ReviewItem, row) -> None:
+    """Merge the other open items of the accepted field again, as an upload does after applying a
+    correction: a value that applies is written as its record's (source "field"), one step, and
+    the items are settled ("applied" or "noop", by "sync") or shown the value now there."""
+    others = session.execute(locked(
+        select(ReviewItem, FieldRecord.client_uuid).join(FieldRecord, ReviewItem.record_id == FieldRecord.id)
+        .where(ReviewItem.entity == review.entity, ReviewItem.entity_id == review.entity_id,
+               ReviewItem.field == review.field, ReviewItem.status == "open", ReviewItem.id != review.id)
+        .order_by(ReviewItem.record_id, ReviewItem.correction_index), of=ReviewItem)).all()
+    if not others:
+        return
+    key = row_key(review.entity, review.entity_id)
+    remerged = remerge([conflict_of(item) for item, _ in others],
+                       {key: RegistryRow(row.version, {review.field: getattr(row, review.field)})})
+    for update in remerged.row_updates:  # one row, one field: at most one
+        value = update.values[review.field]
+        proposer = next(uuid for (_, uuid), o in zip(others, remerged.outcomes)
+                        if isinstance(o, Applied) and o.new == value)
+        set_source(session, "field", proposer)
+        setattr(row, review.field, value)
+        session.flush()
+    set_source(session, "system", f"review {review.id}")
+    now = utcnow()
+    for (item, _), outcome in zip(others, remerged.outcomes):
+        if isinstance(outcome, Conflict):
+            shown = {"current": {} if outcome.current is MISSING else {"value": outcome.current},
+                     "current_version": outcome.version, "kind": outcome.kind.value, "reason": outcome.reason,
+                     "message": outcome.message}
+            for name, value in shown.items():
+                if getattr(item, name) != value:  # an item the accept left as it was takes no step
+                    setattr(item, name, value)
+        else:
+            item.status = "applied" if isinstance(outcome, Applied) else "noop"
+            item.resolved_at, item.resolved_by = now, "sync"
     session.flush()

@@ -72,3 +72,35 @@ def test_a_decision_with_a_blank_reason_is_refused_and_the_review_stays_open(fie
                             headers={"If-Match": supervisor.get(url).headers["ETag"]})
     assert blank.status_code == 422
     assert supervisor.get(url).get_json()["status"] == "open"
+
+
+def test_accepting_a_crews_value_applies_its_next_edit_of_it_waiting_in_the_queue_and_shows_the_rest_the_new_value(
+        field_day, session, app, tokens):
+    from field_api.models import ChangeLog
+
+    premise = session.get(Premise, field_day["accounts"][0].premise_id)
+    premise.street = "Calle 5 Norte"  # the office renamed it; the crew saw "Calle 5" and edited it twice
+    session.commit()
+    edits = [correction("premise", premise.id, "street", "Calle 5", "Calle Quinta"),
+             correction("premise", premise.id, "street", "Calle Quinta", "Calle Quinta Sur"),
+             correction("premise", premise.id, "street", "Calle 5", "Calle Cinco")]  # one that disagrees
+    record = cut(field_day["cuts"][0].id, 1, corrections=edits)
+    [result] = field_day["cutter"].post("/api/v1/sync/uploads", json=upload_body([record])).get_json()["results"]
+    supervisor = as_role(app, tokens, "supervisor")
+    by_new = {supervisor.get(f"/api/v1/reviews/{i}").get_json()["new"]: i for i in result["review_ids"]}
+    accept_me, follows, rival = (by_new[v] for v in ("Calle Quinta", "Calle Quinta Sur", "Calle Cinco"))
+
+    accepted = resolve(supervisor, accept_me, "accept_field")
+
+    assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
+    session.expire_all()
+    assert session.get(Premise, premise.id).street == "Calle Quinta Sur"
+    follow = supervisor.get(f"/api/v1/reviews/{follows}").get_json()
+    assert (follow["status"], follow["resolved_by"]) == ("applied", "sync")
+    still = supervisor.get(f"/api/v1/reviews/{rival}").get_json()
+    assert (still["status"], still["current"]) == ("open", "Calle Quinta Sur")
+    lines = session.scalars(select(ChangeLog).where(ChangeLog.entity == "premise", ChangeLog.entity_id == premise.id,
+                                                    ChangeLog.field == "street").order_by(ChangeLog.id)).all()
+    assert [(line.new_value, line.source, line.source_ref) for line in lines[-2:]] == [
+        ("Calle Quinta", "office", f"review {accept_me}"),
+        ("Calle Quinta Sur", "field", "00000000-0000-0000-0000-000000000001")]

@@ -263,7 +263,7 @@ class Decision:
     review_id: int
     premise: int  # logical
     field: str
-    value: object  # the registry's value of the field after the decision
+    value: object  # the value the office wrote, else the field's value after the decision
 
 
 def open_reviews(session, day: Day) -> list:
@@ -297,7 +297,8 @@ def decide_one(connection, world: World, day: Day, pick: int, accept: bool) -> D
     """The office decides open review `pick` (modulo how many are open) as the route does: lock, decide,
     commit, also when the registry moved. None if nothing is open. What the decision did is checked
     here, against the rows before it: one version step and one audit of the item, and at most one
-    write of the registry, of that field, by the office, over the value the reviewer was shown."""
+    write of the registry by the office, of that field, over the value the reviewer was shown, and
+    then at most one by the field's other open items merged again."""
     with request(connection) as session:
         rows = open_reviews(session, day)
         if not rows:
@@ -335,15 +336,24 @@ def decide_one(connection, world: World, day: Day, pick: int, accept: bool) -> D
     if changed:
         assert accept and not moved, "only an accepted item writes the registry"
         assert values[f] == item.current.get("value"), "only over the value the reviewer was shown"
-        assert values_after == {**values, f: review.new["value"]} and version_after == version + 1
-        assert new_lines == [(f, value_text(values[f]), value_text(review.new["value"]), version_after, "office",
-                              ref)], "one write, logged as the office's"
+        office = [line for line in new_lines if line[4] == "office"]
+        assert office == [(f, value_text(values[f]), value_text(review.new["value"]), version + 1, "office",
+                           ref)], "one write, logged as the office's"
+        # Then the field's other open items are merged again: a crew's next edit of that value applies,
+        # one more step, logged as its record's.
+        remerged = [line for line in new_lines if line[4] != "office"]
+        assert len(remerged) <= 1 and all(line[0] == f and line[4] == "field" for line in remerged)
+        assert version_after == version + 1 + len(remerged)
+        final = remerged[0][2] if remerged else value_text(review.new["value"])
+        assert {k: value_text(v) for k, v in values_after.items()} == {
+            **{k: value_text(v) for k, v in values.items()}, f: final}
     else:
         assert (version_after, lines_after) == (version, lines)
         assert moved or not accept or values[f] == review.new["value"], "an accept that writes nothing found it there"
     premise = {premise_id: p for p, premise_id in world.premises.items()}[review.entity_id]
     result = "moved" if moved else "applied" if changed else "noop"
-    return Decision(uuid, review.correction_index, accept, result, review.id, premise, f, values_after[f])
+    return Decision(uuid, review.correction_index, accept, result, review.id, premise, f,
+                    review.new["value"] if changed else values_after[f])
 
 
 def play(connection, world: World, day: Day, decisions: list | None = None) -> list[dict]:

@@ -165,7 +165,8 @@ class FakeServer:
     def decide(self, uuid_, index, accept: bool):
         """The office's decision on an open conflict (`resolve`): a write only over the value the
         reviewer was shown; a `Conflict` back means the registry moved and the item stays open with
-        the new value. Like the service, it re-merges no other open conflict."""
+        the new value. Like the service, an accepted value re-merges the field's other open conflicts,
+        as a field correction applied by an upload does."""
         i = next(i for i, (u, c) in enumerate(self.open) if (u, c.index) == (uuid_, index))
         conflict = self.open[i][1]
         c = conflict.correction
@@ -179,6 +180,8 @@ class FakeServer:
             self.office_edit(c.entity, c.entity_id, c.field, outcome.new)
         del self.open[i]
         self.decided[(uuid_, index)] = (accept, outcome)
+        if isinstance(outcome, Applied):
+            self._remerge({(row_key(c.entity, c.entity_id), c.field)})
         return outcome
 
     def cancel(self, work_item_id, reason="pagó") -> None:
