@@ -81,7 +81,7 @@ def decide(session: Session, review: ReviewItem, accept: bool, actor: str, note:
 def _remerge_field(session: Session, review: ReviewItem, row) -> None:
     """Merge the other open items of the accepted field again, as an upload does after applying a
     correction: a value that applies is written as its record's (source "field"), one step, and
-    the items are settled ("applied" or "noop", by "sync") or shown the value now there."""
+    the items are settled or shown the value now there (`remerged_values`)."""
     others = session.execute(locked(
         select(ReviewItem, FieldRecord.client_uuid).join(FieldRecord, ReviewItem.record_id == FieldRecord.id)
         .where(ReviewItem.entity == review.entity, ReviewItem.entity_id == review.entity_id,
@@ -92,24 +92,37 @@ def _remerge_field(session: Session, review: ReviewItem, row) -> None:
     key = row_key(review.entity, review.entity_id)
     remerged = remerge([conflict_of(item) for item, _ in others],
                        {key: RegistryRow(row.version, {review.field: getattr(row, review.field)})})
+    proposed = proposers([uuid for _, uuid in others], remerged.outcomes)
     for update in remerged.row_updates:  # one row, one field: at most one
         value = update.values[review.field]
-        proposer = next(uuid for (_, uuid), o in zip(others, remerged.outcomes)
-                        if isinstance(o, Applied) and o.new == value)
-        set_source(session, "field", proposer)
+        set_source(session, "field", proposed[(key, review.field, value)])
         setattr(row, review.field, value)
         session.flush()
     set_source(session, "system", f"review {review.id}")
     now = utcnow()
     for (item, _), outcome in zip(others, remerged.outcomes):
-        if isinstance(outcome, Conflict):
-            shown = {"current": {} if outcome.current is MISSING else {"value": outcome.current},
-                     "current_version": outcome.version, "kind": outcome.kind.value, "reason": outcome.reason,
-                     "message": outcome.message}
-            for name, value in shown.items():
-                if getattr(item, name) != value:  # an item the accept left as it was takes no step
-                    setattr(item, name, value)
-        else:
-            item.status = "applied" if isinstance(outcome, Applied) else "noop"
-            item.resolved_at, item.resolved_by = now, "sync"
+        for name, value in remerged_values(outcome, now).items():
+            if getattr(item, name) != value:  # an item the accept left as it was takes no step
+                setattr(item, name, value)
     session.flush()
+
+
+def proposers(uuids: list[str], outcomes) -> dict[tuple, str]:
+    """(row key, field, value applied) -> the record that proposed it, of re-merged review items (by
+    their records' UUIDs) and their outcomes: each value written is logged as its proposer's."""
+    proposed = {}
+    for uuid, outcome in zip(uuids, outcomes):
+        if isinstance(outcome, Applied):
+            c = outcome.correction
+            proposed[(row_key(c.entity, c.entity_id), c.field, outcome.new)] = uuid
+    return proposed
+
+
+def remerged_values(outcome, at) -> dict:
+    """What a review item re-merged into `outcome` takes: settled by sync ("applied" or "noop"), or,
+    still a conflict, shown the value now in the registry."""
+    if isinstance(outcome, Conflict):
+        return {"current": {} if outcome.current is MISSING else {"value": outcome.current},
+                "current_version": outcome.version, "kind": outcome.kind.value, "reason": outcome.reason,
+                "message": outcome.message}
+    return {"status": "applied" if isinstance(outcome, Applied) else "noop", "resolved_at": at, "resolved_by": "sync"}

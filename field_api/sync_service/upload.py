@@ -28,7 +28,7 @@ from field_api.work.policy import POLICY_ROW, policy_of
 from sync.clock import clock_is_suspect, clock_offset
 from sync.effects import SyncPolicy
 from sync.idempotency import DecisionKind, PreviousResult, decide
-from sync.merge import Applied, Conflict, remerge, row_key
+from sync.merge import Conflict, remerge, row_key
 from sync.process import RecordStatus, process_record
 
 from .effects import Plan, apply_effects, utc
@@ -36,6 +36,7 @@ from .loading import Context, OpenReview, Stored, load_context
 from .ownership import dispatch_waiting, former_of, moves, waiting
 from .prebuilt import prebuilt
 from .records import Incoming, act_row, parse, photo_rows, problem_dicts, raw_fingerprint, record_row
+from .reviews import proposers, remerged_values
 from .status import MISSING_LIMIT, MISSING_OF_DEVICE, missing_of
 from .together import Together
 from .writes import plan_writer
@@ -273,11 +274,7 @@ def _merge(ctx: Context, rec, result, uuid: str) -> None:
     remerged = remerge([r.conflict for r in chosen], ctx.snapshot())
     # One step per row, but each field logged under the record whose correction left its value:
     # the reviews settled together may come from several records.
-    proposed = {}  # (row, field, value applied) -> the record that proposed it
-    for review, outcome in zip(chosen, remerged.outcomes):
-        if isinstance(outcome, Applied):
-            c = outcome.correction
-            proposed[(row_key(c.entity, c.entity_id), c.field, outcome.new)] = review.client_uuid
+    proposed = proposers([r.client_uuid for r in chosen], remerged.outcomes)
     for u in remerged.row_updates:
         key = row_key(u.entity, u.entity_id)
         refs = {f: proposed[(key, f, v)] for f, v in u.values.items()}
@@ -285,17 +282,10 @@ def _merge(ctx: Context, rec, result, uuid: str) -> None:
     for review, outcome in zip(chosen, remerged.outcomes):
         if isinstance(outcome, Conflict):
             review.conflict = outcome
-            if review.review_id is not None:
-                w.change("review_item", review.review_id, {
-                    "current": {"value": outcome.current}, "current_version": outcome.version,
-                    "kind": outcome.kind.value, "reason": outcome.reason, "message": outcome.message},
-                    "system", uuid)
         else:
             review.settled = outcome
-            if review.review_id is not None:
-                w.change("review_item", review.review_id, {
-                    "status": "applied" if isinstance(outcome, Applied) else "noop",
-                    "resolved_at": w.at, "resolved_by": "sync"}, "system", uuid)
+        if review.review_id is not None:
+            w.change("review_item", review.review_id, remerged_values(outcome, w.at), "system", uuid)
 
 
 def _unloadable(ctx: Context, plan: Plan, who: Uploader, inc: Incoming, previous) -> dict:
