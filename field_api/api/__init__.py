@@ -15,6 +15,7 @@ from field_api.dispatch.inputs import DispatchError
 from field_api.dispatch.publish import PlanStateError
 from field_api.domain.work_items import IllegalTransition, InvalidWorkKind
 from field_api.registry.registrations import RegistrationDecided, RegistrationIncomplete
+from field_api.sync_service.feed_order import UnknownCursor
 from field_api.work.agreements import AgreementError
 from field_api.work.inspections import UnknownAccounts
 
@@ -36,6 +37,7 @@ DOMAIN_ERRORS: dict[type[Exception], int] = {
     CrewConflict: 409,
     RegistrationDecided: 409,
     RegistrationIncomplete: 422,
+    UnknownCursor: 422,
 }
 
 

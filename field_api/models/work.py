@@ -65,12 +65,13 @@ class WorkItem(Versioned, Base):
 
 
 class WorkEvent(Base):
-    """What happened to a work item, who did it and why. Its id is the sync change-feed cursor."""
+    """What happened to a work item, who did it and why. The change feed reads it in (tx, id) order."""
 
     __tablename__ = "work_event"
+    # ix_work_event_crew_id_tx_id: a crew's change feed, in the order it is read.
     # ix_work_event_handed_at: the crew-work report's items handed to a crew off its batches, by day.
     # Partial, so that the events an upload writes (status changes, served notices) stay out of it.
-    __table_args__ = (Index("ix_work_event_crew_id_id", "crew_id", "id"),
+    __table_args__ = (Index("ix_work_event_crew_id_tx_id", "crew_id", "tx", "id"),
                       Index("ix_work_event_handed_at", "at", postgresql_where=_HANDED, sqlite_where=_HANDED))
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -82,3 +83,7 @@ class WorkEvent(Base):
     # The crew the item belonged to when this happened, so its devices hear of it.
     crew_id: Mapped[int | None] = mapped_column(Integer)
     details: Mapped[dict | None] = mapped_column(JSON)
+    # The writing transaction's id on PostgreSQL (migration 0012 sets that default), 0 on SQLite, whose
+    # writers take turns. Ids are drawn when a transaction writes, not when it commits, so the feed
+    # orders by this first and reads only what no running transaction can still come before.
+    tx: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))

@@ -1,18 +1,21 @@
 """The change feed: what happened to a crew's work since a server cursor (DESIGN rule 5).
 
-The cursor is a WorkEvent id, so it only grows and owes nothing to any clock. A device reads
-`changes` in order and keeps the last `cursor`: cancellations (with the reason, e.g. paid),
-items moved away to another crew, items given to this crew (with all a stop needs), new urgent
-work, and status changes the office made. Its own outcomes are not echoed back. Like every sync
-reply, it lists the photos the device still owes.
+The cursor is a WorkEvent id and owes nothing to any clock. A device reads `changes` in order and
+keeps the last `cursor`: cancellations (with the reason, e.g. paid), items moved away to another
+crew, items given to this crew (with all a stop needs), new urgent work, and status changes the
+office made. Its own outcomes are not echoed back. Like every sync reply, it lists the photos the
+device still owes.
+
+Events are read in `feed_order`: a cursor never passes a change still being written.
 """
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.orm import Session
 
 from field_api.models import WorkEvent, WorkItem
 
+from .feed_order import position_of, settled
 from .ownership import dispatch_on_contact
 from .package import _iso, stop_details
 from .status import missing_photos_of
@@ -23,9 +26,10 @@ PAGE = 500
 
 def change_feed(session: Session, device_id: int, crew_id: int, since: int, limit: int = PAGE) -> dict:
     actor = f"device-{device_id}"
-    events = session.scalars(select(WorkEvent).where(WorkEvent.crew_id == crew_id, WorkEvent.id > since,
-                                                     WorkEvent.kind.in_(KINDS))
-                             .order_by(WorkEvent.id).limit(limit + 1)).all()
+    events = session.scalars(select(WorkEvent).where(
+        WorkEvent.crew_id == crew_id, tuple_(WorkEvent.tx, WorkEvent.id) > tuple_(*position_of(session, since)),
+        WorkEvent.kind.in_(KINDS), settled(session))
+        .order_by(WorkEvent.tx, WorkEvent.id).limit(limit + 1)).all()
     more = len(events) > limit
     events = events[:limit]
     cursor = events[-1].id if events else since

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session
 
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import (
-    Account, Balance, Batch, Meter, PlanRoute, PlanStop, Premise, Reading, Sector, WorkEvent, WorkItem,
+    Account, Balance, Batch, Meter, PlanRoute, PlanStop, Premise, Reading, Sector, WorkItem,
 )
 from field_api.models.base import as_utc
 from field_api.registry.queries import address_of
 from sync.outcomes import CORRECTABLE_FIELDS
 
+from .feed_order import crew_cursor
 from .forms import forms
 from .ownership import dispatch_on_contact
 from .status import missing_photos_of
@@ -113,6 +114,7 @@ def _last_readings(session: Session, meter_ids: list[int]) -> dict[int, dict]:
 
 
 def build_package(session: Session, device_id: int, crew_id: int, day: date, generated_at: datetime) -> dict:
+    cursor = crew_cursor(session, crew_id)  # before the content, and before this request writes events
     batches = session.scalars(select(Batch).where(Batch.crew_id == crew_id, Batch.service_date == day,
                                                   Batch.superseded_at.is_(None)).order_by(Batch.id)).all()
     routes = {r.id: r for r in session.scalars(select(PlanRoute).where(
@@ -125,7 +127,6 @@ def build_package(session: Session, device_id: int, crew_id: int, day: date, gen
     moved = set(session.scalars(select(WorkItem.id).where(
         WorkItem.id.in_([s.work_item_id for s in stops]), WorkItem.assigned_crew_id.is_distinct_from(crew_id),
         WorkItem.status.in_(OPEN_STATUSES))))
-    cursor = session.scalar(select(func.max(WorkEvent.id))) or 0
     by_route: dict[int, list] = {}
     for s in stops:
         stop = {"seq": s.seq, "eta": _iso(s.eta), "start_at": _iso(s.start_at), **details[s.work_item_id]}

@@ -5,6 +5,8 @@ crew members moved in opposite directions.
 The other API tests share one rolled-back connection, so nothing there can wait for anything. These
 run on a database of their own (dropped at the end), where each request has its own transaction.
 """
+import gzip
+import json
 import subprocess
 import threading
 import time
@@ -418,3 +420,40 @@ def test_an_upload_meeting_its_order_given_to_a_crew_it_did_not_read_passes_that
         f"{last} cambió durante la sincronización; la cuadrilla {crew.id} (Carrera {day['n']}) no tiene "
         "integrantes activos con la habilidad 'cut'. Asígnela a una cuadrilla activa con la habilidad 'cut'")
     assert alert.details == {"crews_passed_over": [other.id, crew.id]}
+
+
+def _package_cursor(app, token):
+    response = device_client(app, token).get("/api/v1/sync/package?date=2026-11-24")
+    assert response.status_code == 200, response.get_json()
+    return json.loads(gzip.decompress(response.data))["cursor"]
+
+
+# Event ids are handed out when a transaction writes, not when it commits: an office change still being
+# written holds a lower id than one committed after it. A device that read in between must not be given
+# a cursor past the first, or it never hears that the account paid and cuts it anyway.
+@pytest.mark.parametrize("read_by", ["changes", "package"])
+def test_a_cancellation_committed_after_a_later_change_still_reaches_the_device(race_app, maker, day, read_by):
+    first, second = day["items"][0].id, day["items"][1].id
+    device = device_client(race_app, day["token"])
+    since = _package_cursor(race_app, day["token"])
+    with maker() as paying:  # the payment feed's cancellation, written first and committed last
+        change_status(paying, paying.get(WorkItem, first), "cancelled", "caja", "Pagado")
+        paying.flush()
+        with maker() as moving:
+            change_status(moving, moving.get(WorkItem, second), "cancelled", "despacho", "Duplicada")
+            moving.commit()
+        if read_by == "changes":
+            between = device.get(f"/api/v1/sync/changes?since={since}").get_json()
+            assert first not in [c["work_item_id"] for c in between["changes"]]
+            cursor = between["cursor"]
+        else:
+            cursor = _package_cursor(race_app, day["token"])
+        paying.commit()
+
+    heard = device.get(f"/api/v1/sync/changes?since={cursor}").get_json()
+
+    cancelled = {c["work_item_id"]: c["reason"] for c in heard["changes"] if c["change"] == "cancelled"}
+    assert cancelled.get(first) == "Pagado", heard["changes"]
+    assert heard["more"] is False
+    again = device.get(f"/api/v1/sync/changes?since={heard['cursor']}").get_json()
+    assert again["changes"] == [] and again["cursor"] == heard["cursor"]

@@ -93,3 +93,11 @@ def test_an_oversized_upload_is_413_with_the_error_body(field_day):
 def test_a_change_cursor_beyond_64_bits_is_422(field_day, since):
     response = field_day["cutter"].get(f"/api/v1/sync/changes?since={since}")
     assert response.status_code == 422 and "since" in response.get_json()["message"]
+
+
+def test_a_change_cursor_this_server_never_gave_out_is_422_and_says_to_download_again(field_day):
+    response = field_day["cutter"].get(f"/api/v1/sync/changes?since={2**62}")
+    body = response.get_json()
+    assert response.status_code == 422 and body["code"] == 422
+    assert body["message"] == (f"The cursor {2**62} is not one this server gave out; download the package again "
+                               "and read the changes from its cursor.")

@@ -2,6 +2,8 @@
 
 Only enrolled devices call these, and each sees only its own crew's work (DESIGN rule 7).
 """
+from hashlib import sha256
+
 from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint, abort
@@ -70,6 +72,7 @@ class Changes(MethodView):
                                    "device's crew now (`crew_id`: if it changed, the member was moved; download "
                                    "the package again), and the photos this device still owes (`missing_photos`).")
     @blp.alt_response(304, description="Nothing changed since the ETag sent")
+    @blp.alt_response(422, description="`since` is no cursor this server gave out: download the package again")
     def get(self, args):
         """What changed for this device's crew since a server cursor: cancellations, moves, new work."""
         p = _device()
@@ -77,8 +80,6 @@ class Changes(MethodView):
         feed = change_feed(session, p.id, p.crew_id, args["since"])
         session.commit()
         body = current_app.json.dumps(feed)
-        from hashlib import sha256
-
         etag = sha256(body.encode("utf-8")).hexdigest()[:32]
         if _not_modified(etag):
             return Response(status=304, headers={"ETag": f'"{etag}"'})
