@@ -7,6 +7,7 @@ run on a database of their own (dropped at the end), where each request has its 
 """
 import gzip
 import json
+import random
 import subprocess
 import threading
 import time
@@ -21,7 +22,7 @@ from field_api import create_app, db, migrate
 from field_api.auth import service
 from field_api.db import make_engine
 from field_api.models import (
-    Account, Batch, Crew, CrewMember, Device, FieldRecord, OfficeAlert, Payment, SyncUpload, WorkItem,
+    Account, Batch, Crew, CrewMember, Device, FieldRecord, OfficeAlert, Payment, SyncUpload, WorkEvent, WorkItem,
 )
 from field_api.work.items import change_status, reassign
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
@@ -457,3 +458,40 @@ def test_a_cancellation_committed_after_a_later_change_still_reaches_the_device(
     assert heard["more"] is False
     again = device.get(f"/api/v1/sync/changes?since={heard['cursor']}").get_json()
     assert again["changes"] == [] and again["cursor"] == heard["cursor"]
+
+
+def test_a_device_polling_while_office_changes_commit_in_any_order_hears_each_change_once(race_app, maker, day):
+    items, crew = day["items"], day["crew"]
+    device = device_client(race_app, day["token"])
+    since = _package_cursor(race_app, day["token"])
+    heard = []
+    rng = random.Random(day["n"])
+    delays = [[rng.uniform(0, 0.03) for _ in range(8)] for _ in range(4)]
+
+    def office_changes(k):  # each flushes an event, then takes its time to commit
+        for n, delay in enumerate(delays[k]):
+            with maker() as session:
+                session.add(WorkEvent(work_item_id=items[n % len(items)].id, kind="status_changed", actor="despacho",
+                                      reason=f"cambio {k}-{n}", crew_id=crew.id))
+                session.flush()
+                time.sleep(delay)
+                session.commit()
+
+    def poll():
+        nonlocal since
+        feed = device.get(f"/api/v1/sync/changes?since={since}").get_json()
+        heard.extend(c["reason"] for c in feed["changes"])
+        since = feed["cursor"]
+        return feed
+
+    writers = [threading.Thread(target=office_changes, args=(k,)) for k in range(4)]
+    for w in writers:
+        w.start()
+    while any(w.is_alive() for w in writers):
+        poll()
+    for w in writers:
+        w.join(30)
+    while poll()["changes"]:
+        pass
+
+    assert sorted(heard) == sorted(f"cambio {k}-{n}" for k in range(4) for n in range(8))
