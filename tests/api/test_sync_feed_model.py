@@ -1,13 +1,15 @@
 """Two crews' phones keep their day by the change feed while the office moves, cancels and re-plans
 their work, on both backends.
 
-Each example gives crews A and B a batch each, and some work to nobody. Then, in a drawn order, the
-office cancels items, gives them to A, to B or to no crew, and moves dispatched ones back to planned;
-between these, each phone reads the feed from its cursor, or downloads its package again. A phone
-applies what it reads the way a phone would: a cancellation or a status change updates the stop, an
-item moved away leaves, an item given to it arrives with the stop the change carries. After one last
-read, each phone's open work must be the server's: the open items given to its crew, no more, no less,
-each read once per change since its last download.
+Each example gives crews A and B a batch and a phone each, and some work to nobody. Then, in a drawn
+order, the office cancels items, gives them to A, to B or to no crew, moves dispatched ones back to
+planned, and moves a phone's crew member to the other crew; between these, each phone reads the feed
+from its cursor, or downloads its package again. A phone applies what it reads the way a phone would:
+a cancellation or a status change updates the stop, an item moved away leaves, an item given to it
+arrives with the stop the change carries, and a feed naming another crew than its own sends it to
+download its new crew's package. After one last read, each phone's open work must be the server's:
+the open items given to its member's crew, no more, no less, each read once per change since its last
+download.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 from field_api.domain.work_items import OPEN_STATUSES
 from tests.api.conftest import as_role
+from tests.api.crew_support import changing, member_path
 from tests.api.sync_fixtures import device_client
 from tests.builders import make_account, make_crew, make_item, make_sector
 from tests.sync_support import DAY, enroll_device, publish_batch
@@ -31,8 +34,9 @@ ITEMS = 6  # 0-1 on A's route, 2-3 on B's, 4-5 given to nobody
 class Phone:
     """What a phone holds of its crew's open work: item id -> status, and its cursor."""
 
-    def __init__(self, client):
-        self.client, self.work, self.cursor, self.seen = client, {}, 0, []
+    def __init__(self, client, member_id: int):
+        self.client, self.member_id, self.work, self.cursor, self.seen = client, member_id, {}, 0, []
+        self.crew_id = None
 
     def download(self):
         response = self.client.get(f"/api/v1/sync/package?date={DAY}")
@@ -40,11 +44,14 @@ class Phone:
         package = json.loads(gzip.decompress(response.data))
         stops = [s for b in package["batches"] for s in b["stops"] if not s.get("reassigned_away")]
         self.work = {s["work_item_id"]: s["status"] for s in stops + package["assigned"]}
-        self.cursor, self.seen = package["cursor"], []
+        self.cursor, self.seen, self.crew_id = package["cursor"], [], package["crew_id"]
 
     def read(self) -> bool:
         """Read the feed once; whether the cursor moved (past changes, or past the phone's own)."""
         feed = self.client.get(f"/api/v1/sync/changes?since={self.cursor}").get_json()
+        if feed["crew_id"] != self.crew_id:  # the member was moved: the new crew's day, from scratch
+            self.download()
+            return True
         moved = feed["cursor"] != self.cursor
         for c in feed["changes"]:
             self.seen.append(c["cursor"])
@@ -71,7 +78,8 @@ def world(session, app):
                                              months=3, cents=50000), "cut", "restrict") for i in range(ITEMS)]
     publish_batch(session, crews[0], items[0:2])
     publish_batch(session, crews[1], items[2:4])
-    phones = [Phone(device_client(app, enroll_device(session, crew)[1])) for crew in crews]
+    devices = [enroll_device(session, crew) for crew in crews]
+    phones = [Phone(device_client(app, token), device.crew_member_id) for device, token in devices]
     session.commit()
     return crews, [i.id for i in items], phones
 
@@ -82,6 +90,7 @@ ACTIONS = st.lists(st.one_of(
     st.tuples(st.just("replan"), st.integers(0, ITEMS - 1)),
     st.tuples(st.just("read"), st.integers(0, 1)),
     st.tuples(st.just("download"), st.integers(0, 1)),
+    st.tuples(st.just("move"), st.integers(0, 1)),
 ), max_size=18)
 
 
@@ -110,17 +119,26 @@ def test_each_phone_kept_by_the_change_feed_ends_with_its_crew_s_open_work_as_th
     crews, item_ids, phones = world(session, app)
     for phone in phones:
         phone.download()
+    member_crews = [crew.id for crew in crews]
     for action in actions:
         if action[0] in ("read", "download"):
             getattr(phones[action[1]], action[0])()
+        elif action[0] == "move":
+            k = action[1]
+            to = crews[1].id if member_crews[k] == crews[0].id else crews[0].id
+            moved = changing(dispatcher, member_path(member_crews[k], phones[k].member_id), member_crews[k],
+                             json={"crew_id": to})
+            assert moved.status_code == 200, moved.get_json()
+            member_crews[k] = to
         else:
             office_act(dispatcher, crews, item_ids[action[1]], action)
 
-    for phone, crew in zip(phones, crews):
+    for phone, crew_id in zip(phones, member_crews):
         while phone.read():
             pass
+        assert phone.crew_id == crew_id
         server = {f["properties"]["id"] for f in dispatcher.get(
-            f"/api/v1/work-items?crew={crew.id}&page_size=50").get_json()["features"]
+            f"/api/v1/work-items?crew={crew_id}&page_size=50").get_json()["features"]
             if f["properties"]["status"] in OPEN_STATUSES}
-        assert phone.open_work() == server, (crew.id, phone.work, actions)
+        assert phone.open_work() == server, (crew_id, phone.work, actions)
         assert len(phone.seen) == len(set(phone.seen)), "a change was read twice"
