@@ -41,6 +41,7 @@ def crew_cursor(session: Session, crew_id: int) -> int:
 
 
 def position_of(session: Session, since: int) -> tuple[int, int]:
+    """Where the cursor `since` stands in the feed's order: its event's (tx, id); 0 is the start."""
     if since == 0:
         return (-1, 0)
     tx = session.scalar(select(WorkEvent.tx).where(WorkEvent.id == since))
