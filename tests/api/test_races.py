@@ -22,12 +22,13 @@ from field_api import create_app, db, migrate
 from field_api.auth import service
 from field_api.db import make_engine
 from field_api.models import (
-    Account, Batch, Crew, CrewMember, Device, FieldRecord, OfficeAlert, Payment, SyncUpload, WorkEvent, WorkItem,
+    Account, Batch, ChangeLog, Crew, CrewMember, Device, FieldRecord, OfficeAlert, Payment, Premise, ReviewItem,
+    SyncUpload, WorkEvent, WorkItem,
 )
 from field_api.work.items import change_status, reassign
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
 from tests.conftest import POSTGIS_URL
-from tests.sync_support import correction, cut, enroll_device, publish_batch, upload_body
+from tests.sync_support import correction, cut, enroll_device, notice, publish_batch, upload_body
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
@@ -495,3 +496,48 @@ def test_a_device_polling_while_office_changes_commit_in_any_order_hears_each_ch
         pass
 
     assert sorted(heard) == sorted(f"cambio {k}-{n}" for k in range(4) for n in range(8))
+
+
+# Two crews' phones correct one premise's street at once, with real commits: the first to arrive
+# applies and the other meets a registry that changed under it. A lost update would leave both
+# "applied", the registry holding the last one and one version step for two writes.
+@pytest.mark.parametrize("same_value", [False, True], ids=["disagree", "agree"])
+def test_two_crews_correcting_one_premise_at_once_apply_one_and_the_other_is_a_conflict_or_a_no_op(
+        race_app, maker, day, same_value):
+    account, n = day["accounts"][0], day["n"]
+    with maker() as session:
+        notifiers = make_crew(session, f"Avisos {n}", ["notifier"], "walk")
+        notice_item = make_item(session, session.get(Account, account.id), "notice", "cut_warning")
+        publish_batch(session, notifiers, [notice_item])
+        _, notifier_token = enroll_device(session, notifiers, "Teléfono avisos")
+        premise = session.get(Premise, account.premise_id)
+        street, version = premise.street, premise.version
+        session.commit()
+    values = ["Calle Nueva"] * 2 if same_value else ["Calle Nueva", "Avenida Juárez"]
+    bodies = [
+        (day["token"], upload_body([cut(day["items"][0].id, 9400 + n, reading=(f"MR{n}-0", 150.0), corrections=[
+            correction("premise", premise.id, "street", street, values[0])])])),
+        (notifier_token, upload_body([notice(notice_item.id, 9500 + n, corrections=[
+            correction("premise", premise.id, "street", street, values[1])])])),
+    ]
+
+    responses = at_once(*[lambda token=token, body=body: device_client(race_app, token).post(
+        "/api/v1/sync/uploads", json=body) for token, body in bodies])
+
+    results = [r.get_json()["results"][0] for r in responses]
+    assert all(r.status_code == 200 for r in responses), results
+    with maker() as session:
+        premise = session.get(Premise, premise.id)
+        logged = session.scalars(select(ChangeLog.new_value).where(
+            ChangeLog.entity == "premise", ChangeLog.entity_id == premise.id, ChangeLog.field == "street")).all()
+        open_reviews = session.scalars(select(ReviewItem).where(
+            ReviewItem.entity == "premise", ReviewItem.entity_id == premise.id, ReviewItem.status == "open")).all()
+    assert premise.street in values and premise.version == version + 1
+    assert logged == [premise.street]
+    if same_value:
+        assert [r["status"] for r in results] == ["accepted", "accepted"] and open_reviews == []
+    else:
+        statuses = sorted(r["status"] for r in results)
+        assert statuses == ["accepted", "conflict"], results
+        [review] = open_reviews
+        assert review.new == {"value": next(v for v in values if v != premise.street)}
