@@ -2,7 +2,8 @@
 import gzip
 import json
 
-from field_api.models import WorkItem
+from field_api.models import WorkEvent, WorkItem
+from field_api.sync_service.changes import PAGE
 from field_api.work.items import change_status, reassign
 from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
 from tests.sync_support import publish_batch
@@ -106,3 +107,20 @@ def test_a_package_downloaded_after_a_move_holds_the_moved_item_on_both_sides(fi
     flags = {s["work_item_id"]: s.get("reassigned_away", False) for s in notifiers["batches"][0]["stops"]}
     assert flags == {d["notices"][0].id: True, d["notices"][1].id: False, d["inspection"].id: False}
     assert notifiers["assigned"] == []
+
+
+def test_a_feed_longer_than_a_page_comes_in_pages_that_hand_on_each_change_once_in_order(field_day, session):
+    d = field_day
+    start = d["cutter"].get("/api/v1/sync/changes").get_json()["cursor"]
+    item = d["cuts"][0]
+    session.add_all([WorkEvent(work_item_id=item.id, kind="status_changed", actor="despacho", reason=f"aviso {n}",
+                               crew_id=d["cutters"].id) for n in range(PAGE + 1)])
+    session.commit()
+
+    first = d["cutter"].get(f"/api/v1/sync/changes?since={start}").get_json()
+    rest = d["cutter"].get(f"/api/v1/sync/changes?since={first['cursor']}").get_json()
+
+    assert (len(first["changes"]), first["more"]) == (PAGE, True)
+    assert (len(rest["changes"]), rest["more"]) == (1, False)
+    assert [c["reason"] for c in first["changes"] + rest["changes"]] == [f"aviso {n}" for n in range(PAGE + 1)]
+    assert first["cursor"] == first["changes"][-1]["cursor"] and rest["cursor"] == rest["changes"][0]["cursor"]
