@@ -210,8 +210,9 @@ class EnrolledSchema(Schema):
 
 
 class ChangesArgs(Schema):
-    since = fields.Integer(load_default=0, validate=validate.Range(0, 2**63 - 1),
-                           metadata={"description": "the cursor of the last change seen (0: from the start)"})
+    since = fields.Integer(load_default=0, validate=validate.Range(0, 2**63 - 1), metadata={
+        "description": "the last `cursor` returned: a position in the feed's order, which may be a smaller "
+                       "number than the one before (0: from the start)"})
 
 
 class PackageArgs(Schema):
