@@ -541,3 +541,28 @@ def test_two_crews_correcting_one_premise_at_once_apply_one_and_the_other_is_a_c
         assert statuses == ["accepted", "conflict"], results
         [review] = open_reviews
         assert review.new == {"value": next(v for v in values if v != premise.street)}
+
+
+# The feed's order is the writing transactions', not the ids': a transaction that began writing first
+# comes first, even if its event was drawn a higher id. The cursor after both is the smaller number,
+# and it still stands after both.
+def test_a_cursor_may_be_a_smaller_number_than_the_one_before_and_still_stands_after_both_changes(
+        race_app, maker, day):
+    first, second = day["items"][0].id, day["items"][1].id
+    device = device_client(race_app, day["token"])
+    since = _package_cursor(race_app, day["token"])
+    with maker() as early:
+        early.get(Crew, day["crew"].id).name = f"Carrera {day['n']} (turno matutino)"
+        early.flush()  # this transaction began writing first
+        with maker() as late:
+            change_status(late, late.get(WorkItem, second), "cancelled", "despacho", "Duplicada")
+            late.commit()
+        change_status(early, early.get(WorkItem, first), "cancelled", "caja", "Pagado")
+        early.commit()
+
+    feed = device.get(f"/api/v1/sync/changes?since={since}").get_json()
+
+    assert [(c["work_item_id"], c["reason"]) for c in feed["changes"]] == [(first, "Pagado"), (second, "Duplicada")]
+    [paid, duplicated] = [c["cursor"] for c in feed["changes"]]
+    assert duplicated < paid and feed["cursor"] == duplicated
+    assert device.get(f"/api/v1/sync/changes?since={feed['cursor']}").get_json()["changes"] == []
