@@ -1,6 +1,7 @@
 """Requests that race each other on PostgreSQL, with real commits: a retry racing its first attempt,
 two office users acting on one row, a revocation or a payment meeting a device's upload, two
-crew members moved in opposite directions.
+crew members moved in opposite directions, two crews correcting one premise, and office changes
+committing out of order while a device reads the change feed.
 
 The other API tests share one rolled-back connection, so nothing there can wait for anything. These
 run on a database of their own (dropped at the end), where each request has its own transaction.
