@@ -5,13 +5,13 @@ Each example gives crews A and B a batch and a phone each, and some work to nobo
 order, the office cancels items, gives them to A, to B or to no crew, moves dispatched ones back to
 planned, and moves a phone's crew member to the other crew; between these, each phone reads the feed
 from its cursor, downloads its package again, or uploads a cut of an item it holds (a cut of an order
-cancelled meanwhile raises an urgent reconnection for the crew that can take it). A phone applies
-what it reads the way a phone would:
-a cancellation or a status change updates the stop, an item moved away leaves, an item given to it
-arrives with the stop the change carries, and a feed naming another crew than its own sends it to
-download its new crew's package. After one last read, each phone's open work must be the server's:
-the open items given to its member's crew, no more, no less, each read once per change since its last
-download.
+cancelled meanwhile raises an urgent reconnection for the crew that can take it).
+
+A phone applies what it reads the way a phone would: a cancellation or a status change updates the
+stop, an item moved away leaves, an item given to it arrives with the stop the change carries, and a
+feed naming another crew than its own sends it to download its new crew's package. After one last
+read, each phone's open work must be the server's: the open items given to its member's crew, no
+more, no less, each read once per change since its last download.
 """
 from __future__ import annotations
 
