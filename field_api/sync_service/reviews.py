@@ -64,9 +64,8 @@ def decide(session: Session, review: ReviewItem, accept: bool, actor: str, note:
     outcome = resolve(conflict_of(review), accept, current, version)
     set_source(session, "office", f"review {review.id}")
     if isinstance(outcome, Conflict):
-        review.current = {} if outcome.current is MISSING else {"value": outcome.current}
-        review.current_version, review.kind = outcome.version, outcome.kind.value
-        review.reason, review.message = outcome.reason, outcome.message
+        for name, value in conflict_values(outcome).items():
+            setattr(review, name, value)
         session.flush()
         raise ReviewMoved(outcome.message)
     if isinstance(outcome, Applied):
@@ -118,11 +117,17 @@ def proposers(uuids: list[str], outcomes) -> dict[tuple, str]:
     return proposed
 
 
+def conflict_values(conflict: Conflict) -> dict:
+    """What a review item still open takes of its conflict as it stands now: the registry's value and
+    version, the kind, the reason and the message."""
+    return {"current": {} if conflict.current is MISSING else {"value": conflict.current},
+            "current_version": conflict.version, "kind": conflict.kind.value, "reason": conflict.reason,
+            "message": conflict.message}
+
+
 def remerged_values(outcome, at) -> dict:
     """What a review item re-merged into `outcome` takes: settled by sync ("applied" or "noop"), or,
     still a conflict, shown the value now in the registry."""
     if isinstance(outcome, Conflict):
-        return {"current": {} if outcome.current is MISSING else {"value": outcome.current},
-                "current_version": outcome.version, "kind": outcome.kind.value, "reason": outcome.reason,
-                "message": outcome.message}
+        return conflict_values(outcome)
     return {"status": "applied" if isinstance(outcome, Applied) else "noop", "resolved_at": at, "resolved_by": "sync"}
