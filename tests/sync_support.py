@@ -2,7 +2,9 @@
 and complete, valid records in the wire format, so each test changes only what it is about."""
 from __future__ import annotations
 
+import gzip
 import hashlib
+import json
 import uuid as uuidlib
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -112,3 +114,10 @@ def correction(entity: str, entity_id: int, field: str, seen, new) -> dict:
 def upload_body(records: list[dict], sent_at: datetime | None = None) -> dict:
     sent_at = sent_at or MORNING + timedelta(hours=8)
     return {"sent_at": iso(sent_at), "records": records}
+
+
+def download(client, day: date = DAY, **headers) -> tuple:
+    """A device's package for `day`: the response (200, sent gzip-compressed) and the JSON it holds."""
+    response = client.get(f"/api/v1/sync/package?date={day}", headers=headers)
+    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip", response.get_json()
+    return response, json.loads(gzip.decompress(response.data))

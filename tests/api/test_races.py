@@ -6,8 +6,6 @@ committing out of order while a device reads the change feed.
 The other API tests share one rolled-back connection, so nothing there can wait for anything. These
 run on a database of their own (dropped at the end), where each request has its own transaction.
 """
-import gzip
-import json
 import random
 import subprocess
 import threading
@@ -29,7 +27,7 @@ from field_api.models import (
 from field_api.work.items import change_status, reassign
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
 from tests.conftest import POSTGIS_URL
-from tests.sync_support import correction, cut, enroll_device, notice, publish_batch, upload_body
+from tests.sync_support import correction, cut, download, enroll_device, notice, publish_batch, upload_body
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
@@ -426,9 +424,7 @@ def test_an_upload_meeting_its_order_given_to_a_crew_it_did_not_read_passes_that
 
 
 def _package_cursor(app, token):
-    response = device_client(app, token).get("/api/v1/sync/package?date=2026-11-24")
-    assert response.status_code == 200, response.get_json()
-    return json.loads(gzip.decompress(response.data))["cursor"]
+    return download(device_client(app, token))[1]["cursor"]
 
 
 # Event ids are handed out when a transaction writes, not when it commits: an office change still being

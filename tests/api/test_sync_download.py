@@ -1,25 +1,18 @@
 """The day's package (gzip JSON, ETag) and the change feed from a server cursor."""
-import gzip
 import json
 
 from field_api.models import WorkEvent, WorkItem
 from field_api.sync_service.changes import PAGE
 from field_api.work.items import change_status, reassign
 from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
-from tests.sync_support import publish_batch
+from tests.sync_support import DAY, download, publish_batch
 
-PACKAGE = "/api/v1/sync/package?date=2026-11-24"
-
-
-def package(client, **headers):
-    response = client.get(PACKAGE, headers=headers)
-    assert response.status_code == 200 and response.headers["Content-Encoding"] == "gzip"
-    return response, json.loads(gzip.decompress(response.data))
+PACKAGE = f"/api/v1/sync/package?date={DAY}"
 
 
 def test_the_package_holds_the_stops_in_route_order_with_what_the_crew_needs(field_day, session):
     d = field_day
-    _, body = package(d["cutter"])
+    _, body = download(d["cutter"])
     [batch] = body["batches"]
     assert batch["id"] == d["cut_batch"].id and batch["route"]["type"] == "LineString"
     stops = batch["stops"]
@@ -38,7 +31,7 @@ def test_the_package_holds_the_stops_in_route_order_with_what_the_crew_needs(fie
 
 def test_nothing_sensitive_nor_another_crews_work_goes_into_a_package(field_day):
     d = field_day
-    _, notices = package(d["notifier"])
+    _, notices = download(d["notifier"])
     text = json.dumps(notices)
     assert "pensionado" not in text and "protected" not in text
     stops = notices["batches"][0]["stops"]
@@ -49,12 +42,12 @@ def test_nothing_sensitive_nor_another_crews_work_goes_into_a_package(field_day)
 
 def test_an_unchanged_package_is_a_304_and_a_cancellation_changes_its_etag(field_day, session):
     d = field_day
-    first, _ = package(d["cutter"])
+    first, _ = download(d["cutter"])
     etag = first.headers["ETag"]
     assert d["cutter"].get(PACKAGE, headers={"If-None-Match": etag}).status_code == 304
     change_status(session, session.get(WorkItem, d["cuts"][1].id), "cancelled", "caja", "Pagado")
     session.commit()
-    second, body = package(d["cutter"], **{"If-None-Match": etag})
+    second, body = download(d["cutter"], **{"If-None-Match": etag})
     assert second.headers["ETag"] != etag and body["batches"][0]["stops"][1]["status"] == "cancelled"
 
 
@@ -65,7 +58,7 @@ def test_planned_items_become_dispatched_when_the_device_downloads_them(field_da
     item = make_item(session, d["accounts"][4], "cut", "restrict", status="planned")
     publish_batch(session, d["cutters"], [item], status="planned")
     session.commit()
-    package(d["cutter"])
+    download(d["cutter"])
     session.expire_all()
     assert session.get(WorkItem, item.id).status == "dispatched"
 
@@ -98,12 +91,12 @@ def test_a_package_downloaded_after_a_move_holds_the_moved_item_on_both_sides(fi
     item = session.get(WorkItem, d["notices"][0].id)
     reassign(session, item, d["cutters"].id, "despacho", "Apoyo")
     session.commit()
-    _, cutters = package(d["cutter"])
+    _, cutters = download(d["cutter"])
     # The move is older than this package's cursor: the feed will not tell of it, so the package must.
     assert d["cutter"].get(f"/api/v1/sync/changes?since={cutters['cursor']}").get_json()["changes"] == []
     [moved_in] = cutters["assigned"]
     assert (moved_in["work_item_id"], moved_in["holder"], moved_in["status"]) == (item.id, "Titular A3", "dispatched")
-    _, notifiers = package(d["notifier"])
+    _, notifiers = download(d["notifier"])
     flags = {s["work_item_id"]: s.get("reassigned_away", False) for s in notifiers["batches"][0]["stops"]}
     assert flags == {d["notices"][0].id: True, d["notices"][1].id: False, d["inspection"].id: False}
     assert notifiers["assigned"] == []

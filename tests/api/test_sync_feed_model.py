@@ -15,9 +15,7 @@ more, no less, each read once per change since its last download.
 """
 from __future__ import annotations
 
-import gzip
 import itertools
-import json
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -27,7 +25,7 @@ from tests.api.conftest import as_role
 from tests.api.crew_support import changing, member_path
 from tests.api.sync_fixtures import device_client
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
-from tests.sync_support import DAY, cut, enroll_device, publish_batch, upload_body
+from tests.sync_support import cut, download, enroll_device, publish_batch, upload_body
 
 _serial = itertools.count(1)
 _records = itertools.count(1)
@@ -42,9 +40,7 @@ class Phone:
         self.crew_id = None
 
     def download(self):
-        response = self.client.get(f"/api/v1/sync/package?date={DAY}")
-        assert response.status_code == 200, response.get_json()
-        package = json.loads(gzip.decompress(response.data))
+        _, package = download(self.client)
         stops = [s for b in package["batches"] for s in b["stops"] if not s.get("reassigned_away")]
         self.work = {s["work_item_id"]: s["status"] for s in stops + package["assigned"]}
         self.cursor, self.seen, self.crew_id = package["cursor"], [], package["crew_id"]
