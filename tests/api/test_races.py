@@ -1,7 +1,8 @@
-"""Requests that race each other on PostgreSQL, with real commits: a retry racing its first attempt,
-two office users acting on one row, a revocation or a payment meeting a device's upload, two
-crew members moved in opposite directions, two crews correcting one premise, and office changes
-committing out of order while a device reads the change feed.
+"""Requests that race each other on PostgreSQL, with real commits: a retry racing its first attempt
+(a payment, an upload, a photo), one enrollment code used twice, two office users acting on one row,
+a revocation or a payment meeting a device's upload, two crew members moved in opposite directions,
+two crews correcting one premise, and office changes committing out of order while a device reads the
+change feed.
 
 The other API tests share one rolled-back connection, so nothing there can wait for anything. These
 run on a database of their own (dropped at the end), where each request has its own transaction.
@@ -21,13 +22,15 @@ from field_api import create_app, db, migrate
 from field_api.auth import service
 from field_api.db import make_engine
 from field_api.models import (
-    Account, Batch, ChangeLog, Crew, CrewMember, Device, FieldRecord, OfficeAlert, Payment, Premise, ReviewItem,
-    SyncUpload, WorkEvent, WorkItem,
+    Account, Batch, ChangeLog, Crew, CrewMember, Device, EnrollmentCode, FieldRecord, OfficeAlert, Payment, Photo,
+    Premise, RecordPhoto, ReviewItem, SyncUpload, WorkEvent, WorkItem,
 )
 from field_api.work.items import change_status, reassign
 from tests.builders import make_account, make_crew, make_item, make_sector, meter_with_readings
 from tests.conftest import POSTGIS_URL
-from tests.sync_support import correction, cut, download, enroll_device, notice, publish_batch, upload_body
+from tests.sync_support import (
+    PROOF_JPEG, correction, cut, download, enroll_device, notice, publish_batch, sha, upload_body,
+)
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
@@ -277,6 +280,85 @@ def test_one_payment_sent_twice_at_once_is_stored_once_and_the_other_is_a_duplic
     with maker() as session:
         assert len(session.scalars(select(Payment.id).where(Payment.reference == f"DOBLE-{day['n']}")).all()) == 1
         assert session.get(Account, account.id).balance.amount_owed_cents == 80000
+
+
+# A phone that times out resends its upload while the first is still being merged: the uploads of one
+# device take turns, so the resend finds the first's records and answers them as duplicates.
+def test_one_upload_sent_twice_at_once_stores_each_record_once_and_the_resend_gets_duplicates(
+        race_app, maker, day):
+    n, device_id = day["n"], day["device"].id
+    records = [cut(item.id, 20000 + 10 * n + k, reading=(f"MR{n}-{k}", 150.0 + k))
+               for k, item in enumerate(day["items"])]
+    body = upload_body(records)
+
+    def send():
+        return device_client(race_app, day["token"]).post("/api/v1/sync/uploads", json=body)
+
+    responses = at_once(send, send)
+
+    assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
+    statuses = sorted(tuple(x["status"] for x in r.get_json()["results"]) for r in responses)
+    assert statuses == [("accepted",) * 3, ("duplicate",) * 3]
+    with maker() as session:
+        stored = session.scalars(select(FieldRecord.client_uuid).where(FieldRecord.device_id == device_id)).all()
+        done = session.scalars(select(WorkItem.status).where(WorkItem.id.in_([i.id for i in day["items"]]))).all()
+        versions = [session.get(Account, a.id).version for a in day["accounts"]]
+    assert sorted(stored) == sorted(r["client_uuid"] for r in records)
+    assert done == ["done"] * 3
+    assert versions == [a.version + 1 for a in day["accounts"]]  # each cut applied once
+
+
+# Two phones typing one code at once (or one phone sending its request twice): one gets a token.
+def test_one_enrollment_code_used_twice_at_once_gives_one_device(race_app, maker, day):
+    member_id = day["device"].crew_member_id
+    created = office(race_app, "dispatcher").post("/api/v1/devices/enrollment-codes",
+                                                  json={"crew_member_id": member_id, "label": "Teléfono doble"})
+    assert created.status_code == 201, created.get_json()
+    code = created.get_json()["code"]
+
+    def enroll():
+        return race_app.test_client().post("/api/v1/devices/enroll", json={"code": code})
+
+    responses = at_once(enroll, enroll)
+
+    assert sorted(r.status_code for r in responses) == [201, 401], [r.get_json() for r in responses]
+    refused = next(r for r in responses if r.status_code == 401).get_json()
+    assert "already used" in refused["message"]
+    with maker() as session:
+        devices = session.scalars(select(Device).where(Device.crew_member_id == member_id,
+                                                       Device.label == "Teléfono doble")).all()
+        row = session.scalars(select(EnrollmentCode).where(EnrollmentCode.label == "Teléfono doble",
+                                                           EnrollmentCode.crew_member_id == member_id)).one()
+    assert [d.id for d in devices] == [row.device_id]
+
+
+# A photo PUT resent while the first is still writing: the second waits for the photo's lock, then
+# finds it whole. The photo is stored once and leaves the list of photos owed.
+def test_one_photo_put_twice_at_once_is_stored_once_and_both_answer_complete(
+        race_app, maker, day, tmp_path, monkeypatch):
+    monkeypatch.setitem(race_app.config, "PHOTO_DIR", str(tmp_path))
+    n, digest_ = day["n"], sha(PROOF_JPEG)
+    manifest = [{"sha256": digest_, "size": len(PROOF_JPEG), "content_type": "image/jpeg"}]
+    record = cut(day["items"][0].id, 30000 + n, "paid_on_site", reading=None, photos=manifest)
+    phone = device_client(race_app, day["token"])
+    uploaded = phone.post("/api/v1/sync/uploads", json=upload_body([record])).get_json()
+    assert [p["sha256"] for p in uploaded["missing_photos"]] == [digest_], uploaded
+
+    def put():
+        return device_client(race_app, day["token"]).put(f"/api/v1/sync/photos/{digest_}", data=PROOF_JPEG,
+                                                         content_type="image/jpeg")
+
+    responses = at_once(put, put)
+
+    assert [r.status_code for r in responses] == [200, 200], [r.get_json() for r in responses]
+    assert all(r.get_json()["complete"] and r.get_json()["received_bytes"] == len(PROOF_JPEG) for r in responses)
+    with maker() as session:
+        assert session.scalars(select(Photo.sha256).where(Photo.sha256 == digest_)).all() == [digest_]
+        owed = session.scalars(select(RecordPhoto.record_id).where(RecordPhoto.sha256 == digest_,
+                                                                   RecordPhoto.arrived_at.is_(None))).all()
+    assert owed == []
+    assert phone.get(f"/api/v1/sync/photos/{digest_}").get_json()["complete"] is True
+    assert [p.name for p in tmp_path.rglob(digest_)] == [digest_] and not list(tmp_path.rglob("*.part"))
 
 
 def test_two_revocations_of_one_device_at_once_both_answer_200(race_app, day):
