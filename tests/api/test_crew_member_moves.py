@@ -1,7 +1,5 @@
 """The office moves a crew member to another crew (someone covers for a colleague on leave): the
 member's skills and devices go along, and what the phone did offline for the old crew still counts."""
-import gzip
-import json
 from datetime import date
 
 import pytest
@@ -13,7 +11,7 @@ from tests.api.conftest import as_role
 from tests.api.crew_support import changing, member_path
 from tests.api.sync_fixtures import device_client, field_day, server_clock  # noqa: F401
 from tests.builders import make_account, make_crew, make_item, make_sector
-from tests.sync_support import DAY, cut, enroll_device, publish_batch, upload_body
+from tests.sync_support import cut, download, enroll_device, publish_batch, upload_body
 
 UPLOADS = "/api/v1/sync/uploads"
 
@@ -36,8 +34,7 @@ def test_a_moved_member_takes_skills_and_device_to_the_new_crew_and_leaves_the_o
 
     assert d["cutter"].get("/api/v1/sync/me").get_json()["crew_id"] == notifiers
     assert d["cutter"].get("/api/v1/sync/changes").get_json()["crew_id"] == notifiers  # polled: download again
-    downloaded = d["cutter"].get(f"/api/v1/sync/package?date={DAY}")
-    package = json.loads(gzip.decompress(downloaded.data))
+    _, package = download(d["cutter"])
     assert package["crew_id"] == notifiers
     on_routes = {s["work_item_id"] for b in package["batches"] for s in b["stops"]}
     assert on_routes == {i.id for i in d["notices"]} | {d["inspection"].id}

@@ -5,7 +5,7 @@ from field_api.models import Photo, RecordPhoto
 from sync.photos import MAX_PHOTO_BYTES
 from tests.api.conftest import as_role
 from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
-from tests.sync_support import PROOF_JPEG, cut, sha, upload_body
+from tests.sync_support import PROOF_JPEG, cut, download, sha, upload_body
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"png" * 100
 
@@ -107,22 +107,18 @@ def test_a_manifest_row_that_missed_its_mark_is_not_reported_missing_and_a_resen
 
 
 def test_the_package_and_the_change_feed_list_the_photos_a_device_still_owes_until_they_arrive(field_day):
-    import gzip
-    import json
-
     paid_on_site(field_day)
     cutter, notifier = field_day["cutter"], field_day["notifier"]
     feed = cutter.get("/api/v1/sync/changes")
-    package = cutter.get("/api/v1/sync/package?date=2026-11-24")
+    package, content = download(cutter)
     owed = [{"sha256": sha(PROOF_JPEG), "size": len(PROOF_JPEG), "content_type": "image/jpeg"}]
     assert [{k: p[k] for k in owed[0]} for p in feed.get_json()["missing_photos"]] == owed
-    assert [{k: p[k] for k in owed[0]} for p in json.loads(gzip.decompress(package.data))["missing_photos"]] == owed
+    assert [{k: p[k] for k in owed[0]} for p in content["missing_photos"]] == owed
     assert notifier.get("/api/v1/sync/changes").get_json()["missing_photos"] == []  # owed by the cutter only
     assert cutter.put(url(PROOF_JPEG), data=PROOF_JPEG, content_type="image/jpeg").status_code == 200
     after = cutter.get("/api/v1/sync/changes", headers={"If-None-Match": feed.headers["ETag"]})
     assert after.status_code == 200 and after.get_json()["missing_photos"] == []
-    again = cutter.get("/api/v1/sync/package?date=2026-11-24", headers={"If-None-Match": package.headers["ETag"]})
-    assert again.status_code == 200 and json.loads(gzip.decompress(again.data))["missing_photos"] == []
+    assert download(cutter, **{"If-None-Match": package.headers["ETag"]})[1]["missing_photos"] == []
 
 
 def test_a_first_part_too_short_to_show_its_type_is_kept_and_the_type_checked_when_the_head_arrives(field_day):
