@@ -90,6 +90,10 @@ class ProgressCrewSchema(Schema):
     batch_id = Integer(allow_none=True)
     counts = fields.Nested(ProgressCountsSchema)
     last_sync_at = fields.DateTime(allow_none=True, metadata={"description": "the crew's devices' latest upload"})
+    last_seen_at = fields.DateTime(allow_none=True, metadata={
+        "description": "the crew's devices' latest request answered without an error (download, poll, upload)"})
+    downloaded_at = fields.DateTime(allow_none=True, metadata={
+        "description": "when the batch was first sent to a device; null while no phone has the route"})
     last_fix = fields.Dict(allow_none=True, metadata={
         "description": "where the crew was last seen: the GPS fix of its latest visit (at, work_item_id, "
                        "accuracy_m, point as GeoJSON)"})

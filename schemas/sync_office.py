@@ -25,6 +25,12 @@ class EnrollmentCodeSchema(Schema):
     qr_svg = fields.String(metadata={"description": "the QR code as an SVG document"})
 
 
+class BatchDownloadSchema(Schema):
+    batch_id = Integer()
+    service_date = fields.Date()
+    delivered_at = fields.DateTime(metadata={"description": "when the server first sent the batch to the device"})
+
+
 class DeviceSchema(Schema):
     id = Integer()
     label = fields.String()
@@ -33,7 +39,11 @@ class DeviceSchema(Schema):
     crew_id = Integer()
     enrolled_at = fields.DateTime(allow_none=True)
     revoked_at = fields.DateTime(allow_none=True)
-    last_sync_at = fields.DateTime(allow_none=True)
+    last_sync_at = fields.DateTime(allow_none=True, metadata={"description": "its latest upload"})
+    last_seen_at = fields.DateTime(allow_none=True, metadata={
+        "description": "its latest request answered without an error: a download, a poll, an upload, a photo"})
+    last_download = fields.Nested(BatchDownloadSchema, allow_none=True, metadata={
+        "description": "the newest batch sent to it in a package; null if none was"})
     records_received = Integer()
     pending_photos = Integer()
     conflicts_open = Integer()

@@ -10,6 +10,8 @@ from flask_smorest import abort
 
 from field_api import db
 from field_api.models import AuditEvent
+from field_api.models.base import utcnow
+from field_api.sync_service.contact import seen
 
 from .principal import ANONYMOUS, Principal, resolve
 from .rules import Rule, rule_of
@@ -79,9 +81,29 @@ def note(reason: str | None = None, target: str | None = None, **details) -> Non
 
 def _after(response):
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    if request.method in WRITES and _is_api(request.url_rule):
+    if not _is_api(request.url_rule):
+        return response
+    principal: Principal = g.get("principal", ANONYMOUS)
+    if request.method in WRITES:
         _audit(response.status_code)
+    if principal.kind == "device" and response.status_code < 400:
+        _seen(principal.id)
     return response
+
+
+def _seen(device_id: int) -> None:
+    """The device was heard from (`contact.seen`), in a transaction of its own after the answer, so
+    that no request of the device holds the row while it streams a photo or merges an upload."""
+    db.close_request_session()
+    session = db.new_session()
+    try:
+        seen(session, device_id, utcnow())
+        session.commit()
+    except Exception:  # the answer already exists; a contact not noted must be loud, not fatal
+        log.exception("Could not note the contact of device %s (request %s)", device_id, g.request_id)
+        session.rollback()
+    finally:
+        session.close()
 
 
 TARGET_LENGTH = AuditEvent.__table__.c.target.type.length

@@ -49,3 +49,14 @@ class Device(Versioned, Base):
     token_hash: Mapped[str | None] = mapped_column(String(128), unique=True)
     enrolled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+
+class DeviceContact(Base):
+    """When a device was last heard from: its latest request that the server answered without an
+    error (a download, a poll of the change feed, an upload, a photo). Kept apart from the device's
+    row, which an upload locks and whose version a contact must not raise."""
+
+    __tablename__ = "device_contact"
+
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), primary_key=True)
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime)

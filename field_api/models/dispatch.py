@@ -76,3 +76,14 @@ class Batch(Base):
     superseded_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
     route = relationship(PlanRoute)
+
+
+class BatchDelivery(Base):
+    """The first time the server sent a batch to a device, in a package: the office sees which crews
+    have their route on a phone."""
+
+    __tablename__ = "batch_delivery"
+
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batch.id"), primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), primary_key=True, index=True)
+    delivered_at: Mapped[datetime] = mapped_column(UtcDateTime)

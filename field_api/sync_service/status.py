@@ -6,6 +6,8 @@ from sqlalchemy.orm import Session
 
 from field_api.models import FieldRecord, Photo, RecordPhoto, ReviewItem, SyncUpload
 
+from .contact import last_downloads, last_seen_of_devices
+
 MISSING_LIMIT = 500
 
 
@@ -38,11 +40,16 @@ def missing_photos_of(session: Session, device_id: int) -> list[dict]:
 
 
 def device_status(session: Session, device_ids: list[int]) -> dict[int, dict]:
-    """Per device: last sync, records received, photos pending, conflicts open, last clock offset."""
-    out = {d: {"last_sync_at": None, "records_received": 0, "pending_photos": 0, "conflicts_open": 0,
-               "clock_offset_s": None} for d in device_ids}
+    """Per device: last upload, last contact, newest batch sent, records received, photos pending,
+    conflicts open, last clock offset."""
+    out = {d: {"last_sync_at": None, "last_seen_at": None, "last_download": None, "records_received": 0,
+               "pending_photos": 0, "conflicts_open": 0, "clock_offset_s": None} for d in device_ids}
     if not device_ids:
         return out
+    for d, at in last_seen_of_devices(session, device_ids).items():
+        out[d]["last_seen_at"] = at
+    for d, download in last_downloads(session, device_ids).items():
+        out[d]["last_download"] = download
     for d, last, n in session.execute(select(SyncUpload.device_id, func.max(SyncUpload.received_at), func.count())
                                       .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id)):
         out[d]["last_sync_at"] = last

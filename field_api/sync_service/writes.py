@@ -21,15 +21,19 @@ from .plan_rows import created_events, fresh_items, review_rows, strip
 from .together import Together
 
 
+def dialect_insert(session: Session, table):
+    """An INSERT of the session's backend, which both have ON CONFLICT for."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table)
+
+
 def insert_ignoring_duplicates(session: Session, table, rows: list[dict]) -> None:
     """INSERT ... ON CONFLICT DO NOTHING on both backends (a second reading of a meter on one day)."""
-    if not rows:
-        return
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    session.connection().execute(dialect_insert(table).on_conflict_do_nothing(), rows)
+    if rows:
+        session.connection().execute(dialect_insert(session, table).on_conflict_do_nothing(), rows)
 
 
 def _insert(session: Session, model, rows: list[dict]) -> None:

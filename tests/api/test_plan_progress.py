@@ -8,11 +8,13 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 import field_api.api.plans.routes as plans_routes
+import field_api.api.sync.routes as sync_routes
+import field_api.auth.layer as auth_layer
 import field_api.sync_service.upload as upload_module
 from field_api.models import DispatchPlan, PlanRoute
 from tests.api.conftest import as_role
 from tests.builders import make_account, make_crew, make_item
-from tests.sync_support import DAY, HMO, cut, enroll_device, gps, publish_batch, upload_body
+from tests.sync_support import DAY, HMO, cut, download, enroll_device, gps, publish_batch, upload_body
 
 
 def local(hour: int, minute: int = 0) -> datetime:
@@ -32,6 +34,8 @@ def clock(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(plans_routes, "utcnow", clock)
     monkeypatch.setattr(upload_module, "utcnow", clock)
+    monkeypatch.setattr(sync_routes, "utcnow", clock)  # a package's sending
+    monkeypatch.setattr(auth_layer, "utcnow", clock)  # a device's contact
     return clock
 
 
@@ -66,6 +70,24 @@ def test_before_the_first_sync_every_stop_is_open_and_no_crew_has_been_seen(day)
     one, two = body["crews"]
     assert (one["crew_name"], states(one)) == ("Corte 1", ["open"] * 4)
     assert one["last_sync_at"] is None and one["last_fix"] is None and one["stops"][0]["visited_at"] is None
+    assert one["last_seen_at"] is None and one["downloaded_at"] is None
+
+
+def test_the_dispatcher_sees_which_crews_have_their_route_on_a_phone_and_when_each_was_last_heard_from(day, clock):
+    clock.now = local(7, 58)
+    assert day["phone"].get("/api/v1/sync/me").status_code == 200  # the phone answers, without its route
+    one, two = progress(day)["crews"]
+    assert one["downloaded_at"] is None and datetime.fromisoformat(one["last_seen_at"]) == local(7, 58)
+
+    clock.now = local(8, 3)
+    download(day["phone"])
+    clock.now = local(8, 40)
+    download(day["phone"])  # downloaded again: the route reached the phone at 08:03
+
+    one, two = progress(day)["crews"]
+    assert datetime.fromisoformat(one["downloaded_at"]) == local(8, 3)
+    assert datetime.fromisoformat(one["last_seen_at"]) == local(8, 40) and one["last_sync_at"] is None
+    assert two["downloaded_at"] is None and two["last_seen_at"] is None  # Corte 2 has no phone with it
 
 
 def test_a_sync_marks_what_was_done_and_where_the_crew_was_last_seen(day, clock):

@@ -1,15 +1,19 @@
 """Device enrollment with a one-time code (text and QR), device tokens, and the office's device list."""
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pytest
 from sqlalchemy import select
 
+import field_api.api.sync.routes as sync_routes
+import field_api.auth.layer as auth_layer
 from field_api.devices import enrollment
 from field_api.devices.enrollment import EnrollmentError, enroll
 from field_api.models import Device, EnrollmentCode
 from field_api.models.base import utcnow
 from tests.api.conftest import as_role
+from tests.api.sync_fixtures import field_day, server_clock  # noqa: F401
 from tests.builders import make_crew
+from tests.sync_support import DAY, MORNING, download
 
 CODES = "/api/v1/devices/enrollment-codes"
 
@@ -77,3 +81,47 @@ def test_a_code_for_an_unknown_crew_member_is_422(app, tokens):
     office = as_role(app, tokens, "dispatcher")
     response = office.post(CODES, json={"crew_member_id": 999, "label": "x"})
     assert response.status_code == 422 and "does not exist" in response.get_json()["message"]
+
+
+class Clock:
+    def __init__(self, at):
+        self.at = at
+
+    def __call__(self):
+        return self.at
+
+
+def test_the_office_sees_when_a_device_was_last_heard_from_and_the_newest_batch_it_was_sent(
+        app, tokens, session, field_day, monkeypatch):
+    clock = Clock((MORNING - timedelta(hours=1)).astimezone(timezone.utc))  # the API answers in UTC
+    monkeypatch.setattr(sync_routes, "utcnow", clock)
+    monkeypatch.setattr(auth_layer, "utcnow", clock)
+    office = as_role(app, tokens, "dispatcher")
+    path = f"/api/v1/devices/{field_day['cut_device'].id}"
+
+    def status():
+        body = office.get(path).get_json()
+        return body["last_seen_at"], body["last_download"]
+
+    assert status() == (None, None)
+    assert field_day["cutter"].get("/api/v1/sync/changes?since=999999999").status_code == 422
+    assert status() == (None, None)  # an answer with an error is no contact
+
+    download(field_day["cutter"])
+    first = clock.at.isoformat()
+    assert status() == (first, {"batch_id": field_day["cut_batch"].id, "service_date": DAY.isoformat(),
+                                "delivered_at": first})
+    clock.at += timedelta(minutes=30)
+    download(field_day["cutter"])  # the same batch again: it was first sent before
+    assert status() == (clock.at.isoformat(), {"batch_id": field_day["cut_batch"].id,
+                                               "service_date": DAY.isoformat(), "delivered_at": first})
+    latest = clock.at.isoformat()
+    clock.at -= timedelta(minutes=5)  # a request that began earlier and ended later
+    assert field_day["cutter"].get("/api/v1/sync/me").status_code == 200
+    assert status()[0] == latest
+
+    field_day["notice_device"].revoked_at = utcnow()
+    session.commit()
+    assert field_day["notifier"].get("/api/v1/sync/me").status_code == 401
+    body = office.get(f"/api/v1/devices/{field_day['notice_device'].id}").get_json()
+    assert (body["last_seen_at"], body["last_download"]) == (None, None)

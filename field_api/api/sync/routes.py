@@ -13,6 +13,7 @@ from field_api.auth import access
 from field_api.auth.layer import note
 from field_api.models.base import utcnow
 from field_api.sync_service.changes import change_feed
+from field_api.sync_service.contact import delivered
 from field_api.sync_service.package import build_package, etag_of, gzipped
 from field_api.sync_service.upload import process_upload
 from schemas.sync import ChangesArgs, DeviceMeSchema, PackageArgs, UploadResultSchema, UploadSchema
@@ -53,7 +54,9 @@ class Package(MethodView):
         """Download this device's batches for a date as one gzip-compressed JSON package."""
         p = _device()
         session = db.session()
-        package = build_package(session, p.id, p.crew_id, args["date"], utcnow())
+        now = utcnow()
+        package = build_package(session, p.id, p.crew_id, args["date"], now)
+        delivered(session, p.id, [b["id"] for b in package["batches"]], now)
         session.commit()  # items reaching the device become dispatched
         etag = etag_of(package)
         if _not_modified(etag):

@@ -1,0 +1,72 @@
+"""What the office knows of each device's contact: when it was last heard from, and when each batch
+first reached it. A dispatcher sees which phones went quiet and which crews do not have their route."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from field_api.models import Batch, BatchDelivery, CrewMember, Device, DeviceContact, SyncUpload
+
+from .writes import dialect_insert, insert_ignoring_duplicates
+
+
+def seen(session: Session, device_id: int, at: datetime) -> None:
+    """The device was heard from at `at`. Never moves back: two requests may end in either order."""
+    table = DeviceContact.__table__
+    insert = dialect_insert(session, table).values(device_id=device_id, last_seen_at=at)
+    session.execute(insert.on_conflict_do_update(
+        index_elements=[table.c.device_id], set_={"last_seen_at": insert.excluded.last_seen_at},
+        where=table.c.last_seen_at < insert.excluded.last_seen_at))
+
+
+def delivered(session: Session, device_id: int, batch_ids: list[int], at: datetime) -> None:
+    """A package holding `batch_ids` was sent to the device; a batch's first sending is kept."""
+    insert_ignoring_duplicates(session, BatchDelivery.__table__,
+                               [{"batch_id": b, "device_id": device_id, "delivered_at": at} for b in batch_ids])
+
+
+def last_seen_of_devices(session: Session, device_ids: list[int]) -> dict[int, datetime]:
+    """Per device, its latest contact: a request answered without an error, or an upload (which a
+    database from before contacts were kept knows only from its uploads)."""
+    out: dict[int, datetime] = {}
+    for query in (select(DeviceContact.device_id, DeviceContact.last_seen_at)
+                  .where(DeviceContact.device_id.in_(device_ids)),
+                  select(SyncUpload.device_id, func.max(SyncUpload.received_at))
+                  .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id)):
+        for device_id, at in session.execute(query):
+            if at is not None and (device_id not in out or at > out[device_id]):
+                out[device_id] = at
+    return out
+
+
+def last_downloads(session: Session, device_ids: list[int]) -> dict[int, dict]:
+    """Per device, the newest batch it was sent: the batch, its day, and when it was first sent."""
+    newest = (select(BatchDelivery.device_id, func.max(BatchDelivery.delivered_at).label("at"))
+              .where(BatchDelivery.device_id.in_(device_ids)).group_by(BatchDelivery.device_id).subquery())
+    rows = session.execute(
+        select(BatchDelivery.device_id, BatchDelivery.batch_id, Batch.service_date, BatchDelivery.delivered_at)
+        .join(newest, (newest.c.device_id == BatchDelivery.device_id) & (newest.c.at == BatchDelivery.delivered_at))
+        .join(Batch, Batch.id == BatchDelivery.batch_id).order_by(BatchDelivery.batch_id))
+    # One package can send two batches at once (two days' work): the later batch stands for it.
+    return {device_id: {"batch_id": batch_id, "service_date": day, "delivered_at": at}
+            for device_id, batch_id, day, at in rows}
+
+
+def first_deliveries(session: Session, batch_ids: list[int]) -> dict[int, datetime]:
+    """Per batch, when it first reached any device."""
+    return dict(session.execute(select(BatchDelivery.batch_id, func.min(BatchDelivery.delivered_at))
+                                .where(BatchDelivery.batch_id.in_(batch_ids)).group_by(BatchDelivery.batch_id)).all())
+
+
+def last_seen_of_crews(session: Session, crew_ids: list[int]) -> dict[int, datetime]:
+    """Per crew, the latest contact of its members' devices."""
+    members = dict(session.execute(select(Device.id, CrewMember.crew_id).join(
+        CrewMember, CrewMember.id == Device.crew_member_id).where(CrewMember.crew_id.in_(crew_ids))).all())
+    out: dict[int, datetime] = {}
+    for device_id, at in last_seen_of_devices(session, list(members)).items():
+        crew_id = members[device_id]
+        if crew_id not in out or at > out[crew_id]:
+            out[crew_id] = at
+    return out
