@@ -12,7 +12,7 @@ from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import (
     Batch, Crew, CrewMember, Device, DispatchPlan, FieldRecord, PlanRoute, PlanStop, SyncUpload, WorkItem,
 )
-from field_api.sync_service.contact import first_deliveries, last_seen_of_crews
+from field_api.sync_service.contact import first_deliveries, last_contacts_of_crews, latest
 from field_api.work.reports import crew_at
 
 from .publish import PlanStateError
@@ -67,13 +67,13 @@ def plan_progress(session: Session, plan: DispatchPlan, now: datetime) -> dict:
         select(CrewMember.crew_id, func.max(SyncUpload.received_at))
         .join(Device, Device.crew_member_id == CrewMember.id).join(SyncUpload, SyncUpload.device_id == Device.id)
         .where(CrewMember.crew_id.in_(crew_ids)).group_by(CrewMember.crew_id)).all()) if crew_ids else {}
-    last_seen = last_seen_of_crews(session, crew_ids) if crew_ids else {}
+    contacts = last_contacts_of_crews(session, crew_ids) if crew_ids else {}
     downloaded = first_deliveries(session, sorted({s.id for s in stops if s.id is not None}))
     crews: dict[int, dict] = {}
     for s in stops:
         crew = crews.setdefault(s.crew_id, {
             "crew_id": s.crew_id, "crew_name": s.name, "batch_id": s.id, "counts": dict.fromkeys(COUNTED, 0),
-            "last_sync_at": last_sync.get(s.crew_id), "last_seen_at": last_seen.get(s.crew_id),
+            "last_sync_at": last_sync.get(s.crew_id), "last_seen_at": latest(contacts.get(s.crew_id), last_sync.get(s.crew_id)),
             "downloaded_at": downloaded.get(s.id), "last_fix": None, "stops": []})
         visit = visits.get((s.work_item_id, s.crew_id))
         state = stop_state(s.status, s.assigned_crew_id, s.crew_id, s.departure, now, visit is not None)

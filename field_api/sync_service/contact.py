@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from field_api.models import Batch, BatchDelivery, CrewMember, Device, DeviceContact, SyncUpload
+from field_api.models import Batch, BatchDelivery, CrewMember, Device, DeviceContact
 
 from .writes import dialect_insert, insert_ignoring_duplicates
 
@@ -27,18 +27,24 @@ def delivered(session: Session, device_id: int, batch_ids: list[int], at: dateti
                                [{"batch_id": b, "device_id": device_id, "delivered_at": at} for b in batch_ids])
 
 
-def last_seen_of_devices(session: Session, device_ids: list[int]) -> dict[int, datetime]:
-    """Per device, its latest contact: a request answered without an error, or an upload (which a
-    database from before contacts were kept knows only from its uploads)."""
-    out: dict[int, datetime] = {}
-    for query in (select(DeviceContact.device_id, DeviceContact.last_seen_at)
-                  .where(DeviceContact.device_id.in_(device_ids)),
-                  select(SyncUpload.device_id, func.max(SyncUpload.received_at))
-                  .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id)):
-        for device_id, at in session.execute(query):
-            if at is not None and (device_id not in out or at > out[device_id]):
-                out[device_id] = at
-    return out
+def last_contacts(session: Session, device_ids: list[int]) -> dict[int, datetime]:
+    """Per device, its latest contact noted. A database from before contacts were noted knows older
+    ones only from the uploads: callers take the later of this and the last upload (`latest`)."""
+    return dict(session.execute(select(DeviceContact.device_id, DeviceContact.last_seen_at)
+                                .where(DeviceContact.device_id.in_(device_ids))).all())
+
+
+def last_contacts_of_crews(session: Session, crew_ids: list[int]) -> dict[int, datetime]:
+    """Per crew, the latest contact noted of its members' devices."""
+    return dict(session.execute(
+        select(CrewMember.crew_id, func.max(DeviceContact.last_seen_at))
+        .join(Device, Device.crew_member_id == CrewMember.id).join(DeviceContact, DeviceContact.device_id == Device.id)
+        .where(CrewMember.crew_id.in_(crew_ids)).group_by(CrewMember.crew_id)).all())
+
+
+def latest(*times: datetime | None) -> datetime | None:
+    known = [t for t in times if t is not None]
+    return max(known) if known else None
 
 
 def last_downloads(session: Session, device_ids: list[int]) -> dict[int, dict]:
@@ -58,15 +64,3 @@ def first_deliveries(session: Session, batch_ids: list[int]) -> dict[int, dateti
     """Per batch, when it first reached any device."""
     return dict(session.execute(select(BatchDelivery.batch_id, func.min(BatchDelivery.delivered_at))
                                 .where(BatchDelivery.batch_id.in_(batch_ids)).group_by(BatchDelivery.batch_id)).all())
-
-
-def last_seen_of_crews(session: Session, crew_ids: list[int]) -> dict[int, datetime]:
-    """Per crew, the latest contact of its members' devices."""
-    members = dict(session.execute(select(Device.id, CrewMember.crew_id).join(
-        CrewMember, CrewMember.id == Device.crew_member_id).where(CrewMember.crew_id.in_(crew_ids))).all())
-    out: dict[int, datetime] = {}
-    for device_id, at in last_seen_of_devices(session, list(members)).items():
-        crew_id = members[device_id]
-        if crew_id not in out or at > out[crew_id]:
-            out[crew_id] = at
-    return out

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from field_api.models import FieldRecord, Photo, RecordPhoto, ReviewItem, SyncUpload
 
-from .contact import last_downloads, last_seen_of_devices
+from .contact import last_contacts, last_downloads, latest
 
 MISSING_LIMIT = 500
 
@@ -46,17 +46,18 @@ def device_status(session: Session, device_ids: list[int]) -> dict[int, dict]:
                "pending_photos": 0, "conflicts_open": 0, "clock_offset_s": None} for d in device_ids}
     if not device_ids:
         return out
-    for d, at in last_seen_of_devices(session, device_ids).items():
-        out[d]["last_seen_at"] = at
     for d, download in last_downloads(session, device_ids).items():
         out[d]["last_download"] = download
     for d, last, n in session.execute(select(SyncUpload.device_id, func.max(SyncUpload.received_at), func.count())
                                       .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id)):
         out[d]["last_sync_at"] = last
-    latest = (select(SyncUpload.device_id, func.max(SyncUpload.id).label("last_id"))
-              .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id).subquery())
+    contacts = last_contacts(session, device_ids)
+    for d in device_ids:
+        out[d]["last_seen_at"] = latest(contacts.get(d), out[d]["last_sync_at"])
+    last_upload = (select(SyncUpload.device_id, func.max(SyncUpload.id).label("last_id"))
+                   .where(SyncUpload.device_id.in_(device_ids)).group_by(SyncUpload.device_id).subquery())
     for d, offset in session.execute(select(SyncUpload.device_id, SyncUpload.clock_offset_s)
-                                     .join(latest, and_(latest.c.last_id == SyncUpload.id))):
+                                     .join(last_upload, and_(last_upload.c.last_id == SyncUpload.id))):
         out[d]["clock_offset_s"] = offset
     for d, n in session.execute(select(FieldRecord.device_id, func.count()).where(
             FieldRecord.device_id.in_(device_ids)).group_by(FieldRecord.device_id)):
