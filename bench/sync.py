@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.databases import add_database_option, analyze, fresh_engine  # noqa: E402
 from bench.machine import describe  # noqa: E402
 from bench.sync_data import DAY, MORNING, records_of, seed, signature_image, token_of  # noqa: E402
-from field_api.models import FieldRecord, Photo, WorkItem  # noqa: E402
+from field_api.models import BatchDelivery, DeviceContact, FieldRecord, Photo, WorkItem  # noqa: E402
 from field_api.sync_service.package import build_package, gzipped  # noqa: E402
 from field_api.sync_service.upload import process_upload  # noqa: E402
 from schemas.sync import UploadSchema  # noqa: E402
@@ -293,8 +293,13 @@ def http_phase(engine, data, first_crew: int, devices: int, stops: int, workers:
         open_items = conn.scalar(select(func.count()).select_from(WorkItem).where(
             WorkItem.id.in_([i for k in range(devices) for i in data["items"][first_crew + k]]),
             WorkItem.status == "dispatched"))
+        heard = conn.scalar(select(func.count()).select_from(DeviceContact).where(
+            DeviceContact.device_id.in_(device_ids)))
+        delivered = conn.scalar(select(func.count(func.distinct(BatchDelivery.device_id))).where(
+            BatchDelivery.device_id.in_(device_ids)))
     return {"wall_s": wall, "latencies": latencies, "errors": errors, "stored": stored, "distinct": distinct,
-            "lost": len(outcome["uuids"] - present), "photos_stored": photos_stored, "open_items": open_items, **outcome}
+            "lost": len(outcome["uuids"] - present), "photos_stored": photos_stored, "open_items": open_items,
+            "heard": heard, "delivered": delivered, **outcome}
 
 
 def pct(values, p):
@@ -372,6 +377,7 @@ def main() -> None:
     print(f"  records sent {h['sent']:,} ({len(h['uuids']):,} UUIDs), stored {h['stored']:,}, distinct "
           f"{h['distinct']:,}, lost {h['lost']}, duplicates answered on resend {h['duplicates']}; statuses "
           f"{h['statuses']}; photos expected {h['photos']}, stored {h['photos_stored']}, items left open {h['open_items']}")
+    print(f"  devices heard from {h['heard']} of {args.devices}, sent their batch {h['delivered']} of {args.devices}")
     assert h["stored"] == h["distinct"] == len(h["uuids"]) and h["lost"] == 0, "records lost or duplicated"
     engine.dispose()
 

@@ -11,7 +11,7 @@ from flask_smorest import abort
 from field_api import db
 from field_api.models import AuditEvent
 from field_api.models.base import utcnow
-from field_api.sync_service.contact import seen
+from field_api.sync_service.contact import note_contact
 
 from .principal import ANONYMOUS, Principal, resolve
 from .rules import Rule, rule_of
@@ -92,13 +92,12 @@ def _after(response):
 
 
 def _seen(device_id: int) -> None:
-    """The device was heard from (`contact.seen`), in a transaction of its own after the answer, so
-    that no request of the device holds the row while it streams a photo or merges an upload."""
+    """The device was heard from (`contact.note_contact`), in a transaction of its own after the
+    answer, so that no request of the device holds the row while it streams a photo or merges an upload."""
     db.close_request_session()
     session = db.new_session()
     try:
-        seen(session, device_id, utcnow())
-        session.commit()
+        note_contact(session, device_id, utcnow())
     except Exception:  # the answer already exists; a contact not noted must be loud, not fatal
         log.exception("Could not note the contact of device %s (request %s)", device_id, g.request_id)
         session.rollback()

@@ -2,14 +2,19 @@
 first reached it. A dispatcher sees which phones went quiet and which crews do not have their route."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from field_api.models import Batch, BatchDelivery, CrewMember, Device, DeviceContact
 
 from .writes import dialect_insert, insert_ignoring_duplicates
+
+
+# A contact this soon after the one noted is not written: a phone syncing makes several requests in a
+# row, and the office reads minutes, not seconds.
+NOTED_EVERY = timedelta(minutes=1)
 
 
 def seen(session: Session, device_id: int, at: datetime) -> None:
@@ -18,7 +23,16 @@ def seen(session: Session, device_id: int, at: datetime) -> None:
     insert = dialect_insert(session, table).values(device_id=device_id, last_seen_at=at)
     session.execute(insert.on_conflict_do_update(
         index_elements=[table.c.device_id], set_={"last_seen_at": insert.excluded.last_seen_at},
-        where=table.c.last_seen_at < insert.excluded.last_seen_at))
+        where=table.c.last_seen_at <= at - NOTED_EVERY))
+
+
+def note_contact(session: Session, device_id: int, at: datetime) -> None:
+    """`seen`, committed, in a transaction of the session's own: on PostgreSQL without waiting for
+    the disk, since a contact lost in a crash only leaves an older one showing."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL synchronous_commit = off"))
+    seen(session, device_id, at)
+    session.commit()
 
 
 def delivered(session: Session, device_id: int, batch_ids: list[int], at: datetime) -> None:

@@ -1,5 +1,5 @@
-"""A device's last contact, on both backends: it never moves back, and a database from before contacts
-were noted knows a device's older contacts from its uploads."""
+"""A device's last contact, on both backends: it never moves back, it is written at most once a minute,
+and a database from before contacts were noted knows a device's older contacts from its uploads."""
 from datetime import datetime, timedelta, timezone
 
 from field_api.models import SyncUpload
@@ -29,3 +29,7 @@ def test_a_device_is_last_seen_at_its_latest_contact_or_upload_whichever_came_la
     assert last_seen(session, device) == UPLOADED + timedelta(hours=1)
     seen(session, device.id, UPLOADED + timedelta(minutes=30))  # a request that ended later, begun earlier
     assert last_seen(session, device) == UPLOADED + timedelta(hours=1)
+    seen(session, device.id, UPLOADED + timedelta(hours=1, seconds=30))  # the same sync's next request
+    assert last_seen(session, device) == UPLOADED + timedelta(hours=1)
+    seen(session, device.id, UPLOADED + timedelta(hours=1, minutes=1))
+    assert last_seen(session, device) == UPLOADED + timedelta(hours=1, minutes=1)
