@@ -69,7 +69,7 @@ def last_downloads(session: Session, device_ids: list[int]) -> dict[int, dict]:
         select(BatchDelivery.device_id, BatchDelivery.batch_id, Batch.service_date, BatchDelivery.delivered_at)
         .join(newest, (newest.c.device_id == BatchDelivery.device_id) & (newest.c.at == BatchDelivery.delivered_at))
         .join(Batch, Batch.id == BatchDelivery.batch_id).order_by(BatchDelivery.batch_id))
-    # One package can send two batches at once (two days' work): the later batch stands for it.
+    # A crew has one active batch a day, so a package sends one; should two tie, the later batch stands.
     return {device_id: {"batch_id": batch_id, "service_date": day, "delivered_at": at}
             for device_id, batch_id, day, at in rows}
 
