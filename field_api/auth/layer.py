@@ -11,7 +11,7 @@ from flask_smorest import abort
 from field_api import db
 from field_api.models import AuditEvent
 from field_api.models.base import utcnow
-from field_api.sync_service.contact import note_contact
+from field_api.sync_service.contact import needs_noting, note_contact
 
 from .principal import ANONYMOUS, Principal, resolve
 from .rules import Rule, rule_of
@@ -87,19 +87,23 @@ def _after(response):
     if request.method in WRITES:
         _audit(response.status_code)
     if principal.kind == "device" and response.status_code < 400:
-        _seen(principal.id)
+        _seen(principal)
     return response
 
 
-def _seen(device_id: int) -> None:
+def _seen(device: Principal) -> None:
     """The device was heard from (`contact.note_contact`), in a transaction of its own after the
-    answer, so that no request of the device holds the row while it streams a photo or merges an upload."""
+    answer, so that no request of the device holds the row while it streams a photo or merges an upload.
+    Skipped, with no round trip, while the contact read with the token is recent enough to stand."""
+    now = utcnow()
+    if not needs_noting(device.last_seen_at, now):
+        return
     db.close_request_session()
     session = db.new_session()
     try:
-        note_contact(session, device_id, utcnow())
+        note_contact(session, device.id, now)
     except Exception:  # the answer already exists; a contact not noted must be loud, not fatal
-        log.exception("Could not note the contact of device %s (request %s)", device_id, g.request_id)
+        log.exception("Could not note the contact of device %s (request %s)", device.id, g.request_id)
         session.rollback()
     finally:
         session.close()

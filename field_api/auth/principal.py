@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import Request
 from flask_smorest import abort
@@ -22,9 +23,11 @@ class Principal:
     role: str | None = None
     scopes: frozenset[str] = frozenset()
     session_id: str | None = None
-    # For devices: the crew member the device is scoped to, and that member's crew.
+    # For devices: the crew member the device is scoped to, that member's crew, and the device's
+    # latest contact noted before this request.
     crew_member_id: int | None = None
     crew_id: int | None = None
+    last_seen_at: datetime | None = None
 
 
 ANONYMOUS = Principal("anonymous")

@@ -17,6 +17,11 @@ from .writes import dialect_insert, insert_ignoring_duplicates
 NOTED_EVERY = timedelta(minutes=1)
 
 
+def needs_noting(last_noted: datetime | None, at: datetime) -> bool:
+    """Whether a contact at `at` is to be written, after the one noted at `last_noted`."""
+    return last_noted is None or last_noted <= at - NOTED_EVERY
+
+
 def seen(session: Session, device_id: int, at: datetime) -> None:
     """The device was heard from at `at`. Never moves back: two requests may end in either order."""
     table = DeviceContact.__table__
