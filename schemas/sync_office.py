@@ -1,10 +1,13 @@
 """Wire contract of the office side of sync: devices, the review queue, field records, alerts."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from marshmallow import Schema, fields, validate
 
 from . import vocab
 from .common import Integer, ID_RANGE, REASON, PageArgs
+from .sync import CLOCK_RANGE
 
 DECISIONS = ("accept_field", "keep_registry")
 
@@ -54,6 +57,8 @@ class DeviceSchema(Schema):
 class DeviceListArgs(PageArgs):
     crew = Integer(validate=ID_RANGE)
     revoked = fields.Boolean()
+    silent_since = fields.AwareDateTime(default_timezone=timezone.utc, validate=CLOCK_RANGE, metadata={
+        "description": "only the devices not heard from since this time: no contact and no upload since"})
 
 
 class ReviewItemSchema(Schema):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
-from field_api.models import Batch, BatchDelivery, CrewMember, Device, DeviceContact
+from field_api.models import Batch, BatchDelivery, CrewMember, Device, DeviceContact, SyncUpload
 
 from .writes import dialect_insert, insert_ignoring_duplicates
 
@@ -59,6 +59,14 @@ def last_contacts_of_crews(session: Session, crew_ids: list[int]) -> dict[int, d
         select(CrewMember.crew_id, func.max(DeviceContact.last_seen_at))
         .join(Device, Device.crew_member_id == CrewMember.id).join(DeviceContact, DeviceContact.device_id == Device.id)
         .where(CrewMember.crew_id.in_(crew_ids)).group_by(CrewMember.crew_id)).all())
+
+
+def silent_since(at: datetime):
+    """The condition on Device that it was not heard from since `at`: no contact noted and no upload
+    (`last_contacts`). A contact is noted at most once a minute, so a device heard only in the minute
+    after `at` may still count as silent."""
+    return (~exists().where(DeviceContact.device_id == Device.id, DeviceContact.last_seen_at >= at)
+            & ~exists().where(SyncUpload.device_id == Device.id, SyncUpload.received_at >= at))
 
 
 def latest(*times: datetime | None) -> datetime | None:

@@ -125,3 +125,14 @@ def test_the_office_sees_when_a_device_was_last_heard_from_and_the_newest_batch_
     assert field_day["notifier"].get("/api/v1/sync/me").status_code == 401
     body = office.get(f"/api/v1/devices/{field_day['notice_device'].id}").get_json()
     assert (body["last_seen_at"], body["last_download"]) == (None, None)
+
+    def silent(since):
+        reply = office.get("/api/v1/devices", query_string={"silent_since": since.isoformat()})
+        assert reply.status_code == 200, reply.get_json()
+        return [d["label"] for d in reply.get_json()["devices"]]
+
+    assert silent(clock.at) == ["Teléfono notificador"]  # the cutter was heard after
+    assert silent(clock.at + timedelta(hours=1)) == ["Teléfono corte", "Teléfono notificador"]
+    for bad in ("ayer", "0001-01-01T00:00:00+14:00"):
+        reply = office.get("/api/v1/devices", query_string={"silent_since": bad})
+        assert reply.status_code == 422 and "silent_since" in reply.get_json()["message"], reply.get_json()

@@ -11,6 +11,7 @@ from field_api.auth.rules import OFFICE
 from field_api.devices import enrollment
 from field_api.models import CrewMember, Device
 from field_api.registry.queries import paginate
+from field_api.sync_service.contact import silent_since
 from field_api.sync_service.status import device_status
 from schemas.sync import EnrolledSchema, EnrollSchema
 from schemas.sync_office import DeviceListArgs, DevicePageSchema, DeviceSchema, EnrollmentCodeInSchema, EnrollmentCodeSchema
@@ -88,13 +89,15 @@ class Devices(MethodView):
     @blp.arguments(DeviceListArgs, location="query")
     @blp.response(200, DevicePageSchema)
     def get(self, args):
-        """List devices with their sync status: last sync, records, pending photos, open conflicts."""
+        """List devices with their sync status: last upload and contact, newest batch, records, photos, conflicts."""
         session = db.session()
         query = _query()
         if args.get("crew"):
             query = query.where(CrewMember.crew_id == args["crew"])
         if "revoked" in args:
             query = query.where(Device.revoked_at.is_not(None) if args["revoked"] else Device.revoked_at.is_(None))
+        if "silent_since" in args:
+            query = query.where(silent_since(args["silent_since"]))
         page = paginate(session, query, Device.id, args["page"], page_size_from(args))
         status = device_status(session, [d.id for d, _ in page.rows])
         return page_body("devices", page, lambda row: device_view(row[0], row[1], status[row[0].id]))
