@@ -4,9 +4,12 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from contextlib import contextmanager
+from typing import Iterator
 
 from flask import Flask, current_app, g, request
 from flask_smorest import abort
+from sqlalchemy.orm import Session
 
 from field_api import db
 from field_api.models import AuditEvent
@@ -98,15 +101,8 @@ def _seen(device: Principal) -> None:
     now = utcnow()
     if not needs_noting(device.last_seen_at, now):
         return
-    db.close_request_session()
-    session = db.new_session()
-    try:
+    with _after_answer("Could not note the contact of device %s (request %s)", device.id, g.request_id) as session:
         note_contact(session, device.id, now)
-    except Exception:  # the answer already exists; a contact not noted must be loud, not fatal
-        log.exception("Could not note the contact of device %s (request %s)", device.id, g.request_id)
-        session.rollback()
-    finally:
-        session.close()
 
 
 TARGET_LENGTH = AuditEvent.__table__.c.target.type.length
@@ -114,12 +110,9 @@ TARGET_LENGTH = AuditEvent.__table__.c.target.type.length
 
 def _audit(status_code: int) -> None:
     principal: Principal = g.get("principal", ANONYMOUS)
-    # The request's own session is finished by now; end it so SQLite's write lock is free.
-    db.close_request_session()
     target = g.get("audit_target") or ",".join(f"{k}={v}" for k, v in (request.view_args or {}).items())
     target = target[:TARGET_LENGTH]  # a file name, say, may be longer than the column: keep its start
-    session = db.new_session()
-    try:
+    with _after_answer("Could not write the audit event for request %s", g.request_id) as session:
         session.add(AuditEvent(
             request_id=g.request_id, principal_kind=principal.kind, principal_id=principal.id,
             principal_name=principal.name or g.get("audit_principal_name"),
@@ -127,9 +120,20 @@ def _audit(status_code: int) -> None:
             status_code=status_code, reason=g.get("audit_reason"),
             details=g.get("audit_details") or None,
         ))
+
+
+@contextmanager
+def _after_answer(failure: str, *args) -> Iterator[Session]:
+    """A session of its own for a write after the answer, committed at the end. The request's own
+    session is finished by now; it is ended first so that SQLite's write lock is free. The answer
+    already exists, so a failure here is logged loudly (`failure` % `args`), never fatal."""
+    db.close_request_session()
+    session = db.new_session()
+    try:
+        yield session
         session.commit()
-    except Exception:  # the answer already exists; a failed audit row must be loud, not fatal
-        log.exception("Could not write the audit event for request %s", g.request_id)
+    except Exception:
+        log.exception(failure, *args)
         session.rollback()
     finally:
         session.close()

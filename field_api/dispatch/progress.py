@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_api.domain.work_items import OPEN_STATUSES
 from field_api.models import (
-    Batch, Crew, CrewMember, Device, DispatchPlan, FieldRecord, PlanRoute, PlanStop, SyncUpload, WorkItem,
+    Batch, Crew, CrewMember, Device, DeviceContact, DispatchPlan, FieldRecord, PlanRoute, PlanStop, SyncUpload,
+    WorkItem,
 )
-from field_api.sync_service.contact import first_deliveries, last_contacts_of_crews, latest
+from field_api.sync_service.contact import first_deliveries, latest, latest_of_crews
 from field_api.work.reports import crew_at
 
 from .publish import PlanStateError
@@ -63,11 +64,8 @@ def plan_progress(session: Session, plan: DispatchPlan, now: datetime) -> dict:
             if key not in visits or at > visits[key][0]:
                 visits[key] = (at, lon, lat, accuracy)
     crew_ids = sorted({s.crew_id for s in stops})
-    last_sync = dict(session.execute(
-        select(CrewMember.crew_id, func.max(SyncUpload.received_at))
-        .join(Device, Device.crew_member_id == CrewMember.id).join(SyncUpload, SyncUpload.device_id == Device.id)
-        .where(CrewMember.crew_id.in_(crew_ids)).group_by(CrewMember.crew_id)).all()) if crew_ids else {}
-    contacts = last_contacts_of_crews(session, crew_ids) if crew_ids else {}
+    last_sync = latest_of_crews(session, crew_ids, SyncUpload.received_at) if crew_ids else {}
+    contacts = latest_of_crews(session, crew_ids, DeviceContact.last_seen_at) if crew_ids else {}
     downloaded = first_deliveries(session, sorted({s.id for s in stops if s.id is not None}))
     crews: dict[int, dict] = {}
     for s in stops:

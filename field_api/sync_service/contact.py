@@ -32,12 +32,11 @@ def seen(session: Session, device_id: int, at: datetime) -> None:
 
 
 def note_contact(session: Session, device_id: int, at: datetime) -> None:
-    """`seen`, committed, in a transaction of the session's own: on PostgreSQL without waiting for
-    the disk, since a contact lost in a crash only leaves an older one showing."""
+    """`seen`, in a transaction of the session's own that the caller commits: on PostgreSQL without
+    waiting for the disk, since a contact lost in a crash only leaves an older one showing."""
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL synchronous_commit = off"))
     seen(session, device_id, at)
-    session.commit()
 
 
 def delivered(session: Session, device_id: int, batch_ids: list[int], at: datetime) -> None:
@@ -53,11 +52,13 @@ def last_contacts(session: Session, device_ids: list[int]) -> dict[int, datetime
                                 .where(DeviceContact.device_id.in_(device_ids))).all())
 
 
-def last_contacts_of_crews(session: Session, crew_ids: list[int]) -> dict[int, datetime]:
-    """Per crew, the latest contact noted of its members' devices."""
+def latest_of_crews(session: Session, crew_ids: list[int], at) -> dict[int, datetime]:
+    """Per crew, the latest `at` among its members' devices: `at` is a time column of a table keyed
+    by device (`DeviceContact.last_seen_at`, `SyncUpload.received_at`)."""
+    table = at.class_
     return dict(session.execute(
-        select(CrewMember.crew_id, func.max(DeviceContact.last_seen_at))
-        .join(Device, Device.crew_member_id == CrewMember.id).join(DeviceContact, DeviceContact.device_id == Device.id)
+        select(CrewMember.crew_id, func.max(at))
+        .join(Device, Device.crew_member_id == CrewMember.id).join(table, table.device_id == Device.id)
         .where(CrewMember.crew_id.in_(crew_ids)).group_by(CrewMember.crew_id)).all())
 
 
